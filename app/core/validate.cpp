@@ -1,0 +1,77 @@
+#include "core/validate.hpp"
+
+#include "core/text.hpp"
+#include "core/time.hpp"
+
+namespace osb {
+
+TextCheck check_text(std::string_view text, std::size_t min, std::size_t max) {
+  TextCheck c;
+  if (!is_valid_utf8(text)) { c.problem = TextProblem::BadUtf8; return c; }
+  const std::string t = trim(text);
+  c.length = count_code_points(t);
+  if (has_control_character(t)) c.problem = TextProblem::Control;
+  else if (c.length < min) c.problem = TextProblem::Empty;
+  else if (c.length > max) c.problem = TextProblem::TooLong;
+  return c;
+}
+
+std::string describe(const TextCheck& check, std::string_view field, std::size_t min, std::size_t max) {
+  std::string f(field);
+  switch (check.problem) {
+    case TextProblem::None: return {};
+    case TextProblem::BadUtf8: return f + " is not valid UTF-8 text.";
+    case TextProblem::Control: return f + " contains a control character.";
+    case TextProblem::Empty:
+      return min <= 1 ? f + " is empty." : f + " needs at least " + std::to_string(min) + " characters.";
+    case TextProblem::TooLong:
+      return f + " is too long: " + std::to_string(check.length) + " characters, at most " + std::to_string(max) + ".";
+  }
+  return {};
+}
+
+namespace {
+bool is_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+bool all_id_chars(std::string_view s) {
+  for (char c : s)
+    if (!is_id_char(c)) return false;
+  return true;
+}
+std::optional<Error> normalize_field(std::string& value, std::string_view field, std::size_t min, std::size_t max) {
+  const TextCheck c = check_text(value, min, max);
+  if (!c.ok()) return Error{"invalid", describe(c, field, min, max)};
+  value = trim(value);
+  return std::nullopt;
+}
+}  // namespace
+
+bool is_valid_claim_id(std::string_view id) {
+  return id.size() >= kClaimIdMin && id.size() <= kClaimIdMax && all_id_chars(id);
+}
+
+bool is_valid_room_id(std::string_view id) { return !id.empty() && id.size() <= 16 && all_id_chars(id); }
+
+std::optional<Error> normalize_claim(Claim& claim) {
+  if (!is_valid_claim_id(claim.claim_id))
+    return Error{"invalid", "claim_id must be 8 to 64 characters of A-Z, a-z, 0-9, '_' or '-'."};
+  if (auto e = normalize_field(claim.title, "title", 1, kTitleMax)) return e;
+  if (auto e = normalize_field(claim.host, "host", 1, kHostMax)) return e;
+  if (auto e = normalize_field(claim.description, "description", 0, kDescriptionMax)) return e;
+  for (const std::string* s : {&claim.day, &claim.room, &claim.start})
+    if (!is_valid_utf8(*s) || has_control_character(*s))
+      return Error{"invalid", "day, room and start must be plain text."};
+  return std::nullopt;
+}
+
+std::optional<Error> normalize_label(std::string& label) { return normalize_field(label, "label", 1, kLabelMax); }
+
+std::optional<Error> normalize_announcement(Announcement& a) {
+  if (auto e = normalize_field(a.text, "text", 0, kAnnouncementMax)) return e;
+  if (!a.until.empty() && !parse_hhmm(a.until))
+    return Error{"invalid", "until must be a time of day as HH:MM, e.g. 18:00."};
+  return std::nullopt;
+}
+
+}  // namespace osb

@@ -1,0 +1,58 @@
+// Open Space Board — validation of everything a person or a client can send.
+// The rules are the contract's (docs/api.md): claim ids, text fields measured in Unicode code
+// points after trimming, strict UTF-8, no control characters. Expected failures are values.
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/model.hpp"
+
+namespace osb {
+
+// An expected failure: a contract error code ("invalid", "taken", ...) and one human sentence.
+struct Error {
+  std::string code;
+  std::string message;
+};
+
+inline constexpr std::size_t kTitleMax = 80;
+inline constexpr std::size_t kHostMax = 40;
+inline constexpr std::size_t kDescriptionMax = 280;
+inline constexpr std::size_t kLabelMax = 40;
+inline constexpr std::size_t kAnnouncementMax = 200;
+inline constexpr std::size_t kClaimIdMin = 8;
+inline constexpr std::size_t kClaimIdMax = 64;
+
+enum class TextProblem { None, Empty, TooLong, BadUtf8, Control };
+
+struct TextCheck {
+  TextProblem problem = TextProblem::None;
+  std::size_t length = 0;  // code points after trimming (0 when not valid UTF-8)
+  bool ok() const { return problem == TextProblem::None; }
+};
+
+// Checks a text field as the contract measures it: trimmed, valid UTF-8, no control characters,
+// between min and max code points. Does not modify the text.
+TextCheck check_text(std::string_view text, std::size_t min, std::size_t max);
+
+// One sentence naming the field, e.g. "title is too long: 81 characters, at most 80."
+std::string describe(const TextCheck& check, std::string_view field, std::size_t min, std::size_t max);
+
+// 8–64 characters of [A-Za-z0-9_-].
+bool is_valid_claim_id(std::string_view id);
+// [A-Za-z0-9_-]{1,16}.
+bool is_valid_room_id(std::string_view id);
+
+// Trims title/host/description in place and checks every field of a claim's shape.
+// Whether day/room/start exist is the caller's question (404, not 400).
+std::optional<Error> normalize_claim(Claim& claim);
+
+// Trims and checks a block label (1–40).
+std::optional<Error> normalize_label(std::string& label);
+
+// Trims and checks an announcement text (0–200) and its optional "HH:MM" until.
+std::optional<Error> normalize_announcement(Announcement& a);
+
+}  // namespace osb

@@ -1,0 +1,254 @@
+#include "net/codec.hpp"
+
+#include "core/time.hpp"
+
+namespace osb::json {
+
+// [SECTION] Encoding
+
+json encode(const Cell& c) {
+  json j = {{"day", c.day}, {"room", c.room}, {"start", c.start}, {"end", c.end}, {"state", to_string(c.state)}};
+  if (c.state == CellState::Claimed) {
+    j["title"] = c.title;
+    j["host"] = c.host;
+    j["description"] = c.description;
+    j["claim_id"] = c.claim_id;
+  } else if (c.state == CellState::Blocked) {
+    j["label"] = c.label;
+  }
+  j["seq"] = c.seq;
+  return j;
+}
+
+json encode(const Event& e) {
+  json j = {{"name", e.name}, {"days", e.days}};
+  if (!e.timezone.empty()) j["timezone"] = e.timezone;
+  return j;
+}
+
+json encode(const Room& r) { return {{"id", r.id}, {"name", r.name}, {"where", r.where}}; }
+
+json encode(const std::optional<Announcement>& a) {
+  if (!a) return nullptr;
+  return {{"text", a->text}, {"until", a->until.empty() ? json(nullptr) : json(a->until)}};
+}
+
+json encode(const Board& b) {
+  json rooms = json::array(), slots = json::array(), cells = json::array();
+  for (const auto& r : b.event.rooms) rooms.push_back(encode(r));
+  for (const auto& s : b.event.slots) slots.push_back({{"start", format_hhmm(s.start)}, {"end", format_hhmm(s.end)}});
+  for (const auto& c : b.cells) cells.push_back(encode(c));
+  return {{"epoch", b.epoch}, {"seq", b.seq},           {"event", encode(b.event)},
+          {"rooms", rooms},   {"slots", slots},         {"cells", cells},
+          {"announcement", encode(b.announcement)}};
+}
+
+json encode(const Changes& c) {
+  json cells = json::array();
+  for (const auto& cell : c.cells) cells.push_back(encode(cell));
+  return {{"epoch", c.epoch}, {"seq", c.seq}, {"cells", cells}, {"announcement", encode(c.announcement)}};
+}
+
+json encode(const ArchivedClaim& a) {
+  return {{"claim_id", a.claim.claim_id}, {"day", a.claim.day},     {"room", a.claim.room},
+          {"start", a.claim.start},       {"title", a.claim.title}, {"host", a.claim.host},
+          {"description", a.claim.description}, {"reason", a.reason}, {"at", a.at}};
+}
+
+json error_body(const Error& e) { return {{"error", e.code}, {"message", e.message}}; }
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// [SECTION] Decoding request bodies
+
+namespace {
+Error invalid(std::string msg) { return Error{"invalid", std::move(msg)}; }
+
+// Reads a string member; missing is allowed when `required` is false.
+std::optional<Error> get_string(const json& j, const char* key, bool required, std::string& out) {
+  const auto it = j.find(key);
+  if (it == j.end() || (it->is_null() && !required)) {
+    if (required) return invalid(std::string(key) + " is missing.");
+    return std::nullopt;
+  }
+  if (!it->is_string()) return invalid(std::string(key) + " must be a string.");
+  out = it->get<std::string>();
+  return std::nullopt;
+}
+}  // namespace
+
+Decoded<json> parse_object(std::string_view body) {
+  json j = json::parse(body.begin(), body.end(), nullptr, false);
+  if (j.is_discarded()) return invalid("The body is not valid JSON.");
+  if (!j.is_object()) return invalid("The body must be a JSON object.");
+  return j;
+}
+
+Decoded<Claim> decode_claim_request(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  Claim c;
+  if (auto e = get_string(j, "claim_id", true, c.claim_id)) return *e;
+  if (auto e = get_string(j, "day", true, c.day)) return *e;
+  if (auto e = get_string(j, "room", true, c.room)) return *e;
+  if (auto e = get_string(j, "start", true, c.start)) return *e;
+  if (auto e = get_string(j, "title", true, c.title)) return *e;
+  if (auto e = get_string(j, "host", true, c.host)) return *e;
+  if (auto e = get_string(j, "description", false, c.description)) return *e;
+  if (auto e = normalize_claim(c)) return *e;
+  return c;
+}
+
+Decoded<std::string> decode_pin_request(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  std::string pin;
+  if (auto e = get_string(std::get<json>(parsed), "pin", true, pin)) return *e;
+  if (pin.empty() || pin.size() > 64) return invalid("pin must be 1 to 64 characters.");
+  return pin;
+}
+
+Decoded<std::string> decode_block_request(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  std::string label;
+  if (auto e = get_string(std::get<json>(parsed), "label", true, label)) return *e;
+  if (auto e = normalize_label(label)) return *e;
+  return label;
+}
+
+Decoded<Announcement> decode_announcement_request(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  Announcement a;
+  if (auto e = get_string(j, "text", true, a.text)) return *e;
+  if (auto e = get_string(j, "until", false, a.until)) return *e;
+  if (auto e = normalize_announcement(a)) return *e;
+  return a;
+}
+
+// [SECTION] Decoding node answers
+
+namespace {
+Error bad(std::string msg) { return Error{"bad_answer", "The node sent an unexpected answer: " + msg}; }
+
+template <class T>
+bool read(const json& j, const char* key, T& out) {
+  const auto it = j.find(key);
+  if (it == j.end()) return false;
+  try {
+    out = it->get<T>();
+    return true;
+  } catch (const json::exception&) {
+    return false;
+  }
+}
+
+Decoded<std::optional<Announcement>> decode_announcement(const json& j) {
+  const auto it = j.find("announcement");
+  if (it == j.end() || it->is_null()) return std::optional<Announcement>{};
+  if (!it->is_object()) return bad("announcement is not an object");
+  Announcement a;
+  if (!read(*it, "text", a.text)) return bad("announcement.text");
+  const auto u = it->find("until");
+  if (u != it->end() && u->is_string()) a.until = u->get<std::string>();
+  return std::optional<Announcement>{a};
+}
+
+Decoded<json> parse_answer(std::string_view body) {
+  json j = json::parse(body.begin(), body.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+  return j;
+}
+}  // namespace
+
+Decoded<Cell> decode_cell(const json& j) {
+  if (!j.is_object()) return bad("a cell is not an object");
+  Cell c;
+  std::string state;
+  if (!read(j, "day", c.day) || !read(j, "room", c.room) || !read(j, "start", c.start) || !read(j, "end", c.end) ||
+      !read(j, "state", state) || !read(j, "seq", c.seq))
+    return bad("a cell lacks day, room, start, end, state or seq");
+  const auto s = cell_state_from_string(state);
+  if (!s) return bad("unknown cell state " + state);
+  c.state = *s;
+  read(j, "title", c.title);
+  read(j, "host", c.host);
+  read(j, "description", c.description);
+  read(j, "claim_id", c.claim_id);
+  read(j, "label", c.label);
+  return c;
+}
+
+Decoded<Board> decode_board(std::string_view body) {
+  auto parsed = parse_answer(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  Board b;
+  if (!read(j, "epoch", b.epoch) || !read(j, "seq", b.seq)) return bad("board lacks epoch or seq");
+  const auto ev = j.find("event");
+  if (ev == j.end() || !ev->is_object() || !read(*ev, "name", b.event.name) || !read(*ev, "days", b.event.days))
+    return bad("board lacks event name or days");
+  read(*ev, "timezone", b.event.timezone);
+  const auto rooms = j.find("rooms");
+  const auto slots = j.find("slots");
+  const auto cells = j.find("cells");
+  if (rooms == j.end() || !rooms->is_array() || slots == j.end() || !slots->is_array() || cells == j.end() ||
+      !cells->is_array())
+    return bad("board lacks rooms, slots or cells");
+  for (const auto& r : *rooms) {
+    Room room;
+    if (!r.is_object() || !read(r, "id", room.id)) return bad("a room lacks its id");
+    read(r, "name", room.name);
+    read(r, "where", room.where);
+    b.event.rooms.push_back(room);
+  }
+  for (const auto& s : *slots) {
+    std::string a, z;
+    if (!s.is_object() || !read(s, "start", a) || !read(s, "end", z)) return bad("a slot lacks start or end");
+    const auto sa = parse_hhmm(a), sz = parse_hhmm(z);
+    if (!sa || !sz) return bad("a slot time is not HH:MM");
+    b.event.slots.push_back({*sa, *sz});
+  }
+  for (const auto& c : *cells) {
+    auto d = decode_cell(c);
+    if (auto* e = std::get_if<Error>(&d)) return *e;
+    b.cells.push_back(std::move(std::get<Cell>(d)));
+  }
+  auto a = decode_announcement(j);
+  if (auto* e = std::get_if<Error>(&a)) return *e;
+  b.announcement = std::get<std::optional<Announcement>>(a);
+  return b;
+}
+
+Decoded<Changes> decode_changes(std::string_view body) {
+  auto parsed = parse_answer(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  Changes ch;
+  if (!read(j, "epoch", ch.epoch) || !read(j, "seq", ch.seq)) return bad("changes lack epoch or seq");
+  const auto cells = j.find("cells");
+  if (cells == j.end() || !cells->is_array()) return bad("changes lack cells");
+  for (const auto& c : *cells) {
+    auto d = decode_cell(c);
+    if (auto* e = std::get_if<Error>(&d)) return *e;
+    ch.cells.push_back(std::move(std::get<Cell>(d)));
+  }
+  auto a = decode_announcement(j);
+  if (auto* e = std::get_if<Error>(&a)) return *e;
+  ch.announcement = std::get<std::optional<Announcement>>(a);
+  return ch;
+}
+
+Error decode_error(std::string_view body) {
+  auto parsed = parse_answer(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  Error e;
+  if (!read(std::get<json>(parsed), "error", e.code)) return bad("error body lacks error");
+  read(std::get<json>(parsed), "message", e.message);
+  return e;
+}
+
+}  // namespace osb::json

@@ -1,0 +1,48 @@
+// Open Space Board — the JSON codec for the contract's objects, in one place, used by the node,
+// the sync client and the admin tool. Decoding never throws on bad input: it returns an Error
+// ("invalid") that names the field.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/model.hpp"
+#include "core/validate.hpp"
+
+namespace osb::json {
+
+using nlohmann::json;
+
+// [SECTION] Encoding
+json encode(const Cell& c);
+json encode(const Event& e);  // {"name","days","timezone"}
+json encode(const Room& r);
+json encode(const std::optional<Announcement>& a);  // object or null
+json encode(const Board& b);
+json encode(const Changes& c);
+json encode(const ArchivedClaim& a);
+json error_body(const Error& e);  // {"error","message"}
+// Serialises for the wire: UTF-8 kept as is, invalid bytes replaced (never throws).
+std::string dump(const json& j);
+
+// [SECTION] Decoding (server side: request bodies)
+template <class T>
+using Decoded = std::variant<T, Error>;
+
+// Parses a body that must be a JSON object. Error "invalid" when not.
+Decoded<json> parse_object(std::string_view body);
+Decoded<Claim> decode_claim_request(std::string_view body);
+Decoded<std::string> decode_pin_request(std::string_view body);
+Decoded<std::string> decode_block_request(std::string_view body);
+Decoded<Announcement> decode_announcement_request(std::string_view body);
+
+// [SECTION] Decoding (client side: node answers). Error "bad_answer" when the shape is wrong.
+Decoded<Cell> decode_cell(const json& j);
+Decoded<Board> decode_board(std::string_view body);
+Decoded<Changes> decode_changes(std::string_view body);
+// The error of a non-2xx answer; a body that is not the contract's error gives "bad_answer".
+Error decode_error(std::string_view body);
+
+}  // namespace osb::json

@@ -1,0 +1,21 @@
+// Open Space Board — staff PIN hashing (PBKDF2-HMAC-SHA256, salted, slow) and constant-time
+// comparison. Stored form: "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>".
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace osb {
+
+inline constexpr int kPinIterations = 200000;
+
+// A new salted hash of `pin` for node.toml [auth].staff_pin.
+std::string hash_pin(std::string_view pin, int iterations = kPinIterations);
+// True when `pin` matches `stored`; false for a malformed stored string. Constant time in the
+// compared bytes.
+bool verify_pin(std::string_view pin, std::string_view stored);
+// Constant-time equality of two byte strings (time depends only on the lengths).
+bool constant_time_equal(std::string_view a, std::string_view b);
+// `n` random bytes as lowercase hex (for tokens and salts), from the OS's CSPRNG.
+std::string random_hex(int n_bytes);
+
+}  // namespace osb

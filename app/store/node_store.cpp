@@ -1,0 +1,464 @@
+#include "store/node_store.hpp"
+
+#include <chrono>
+#include <random>
+
+namespace osb {
+
+// [SECTION] Schema and migrations
+// Version 1: cells, claims, archive, changes, meta. A migration step per version bump goes
+// in migrate(); a database from a newer program is refused, never modified.
+
+namespace {
+
+const char* kSchemaV1 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE cells (
+  day TEXT NOT NULL, room TEXT NOT NULL, start TEXT NOT NULL, end_time TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open','claimed','blocked')),
+  title TEXT NOT NULL DEFAULT '', host TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+  claim_id TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT '',
+  seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, room, start));
+CREATE INDEX cells_seq ON cells(seq);
+CREATE TABLE claims (
+  claim_id TEXT PRIMARY KEY, day TEXT NOT NULL, room TEXT NOT NULL, start TEXT NOT NULL,
+  title TEXT NOT NULL, host TEXT NOT NULL, description TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active','removed','reset')), at TEXT NOT NULL);
+CREATE TABLE archive (
+  id INTEGER PRIMARY KEY, claim_id TEXT NOT NULL, day TEXT NOT NULL, room TEXT NOT NULL, start TEXT NOT NULL,
+  title TEXT NOT NULL, host TEXT NOT NULL, description TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('removed','reset','lost')), at TEXT NOT NULL);
+CREATE INDEX archive_day ON archive(day);
+CREATE UNIQUE INDEX archive_lost_once ON archive(claim_id) WHERE reason = 'lost';
+CREATE TABLE changes (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,
+  day TEXT, room TEXT, start TEXT, claim_id TEXT);
+)sql";
+
+std::string new_epoch() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
+                      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  const char* hex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 16; ++i) s += hex[gen() & 15];
+  return s;
+}
+
+std::string now_iso() { return iso_utc(std::chrono::system_clock::now()); }
+
+Cell cell_from_row(Statement& s) {
+  Cell c;
+  c.day = s.text(0);
+  c.room = s.text(1);
+  c.start = s.text(2);
+  c.end = s.text(3);
+  c.state = cell_state_from_string(s.text(4)).value_or(CellState::Open);
+  c.title = s.text(5);
+  c.host = s.text(6);
+  c.description = s.text(7);
+  c.claim_id = s.text(8);
+  c.label = s.text(9);
+  c.seq = s.int64(10);
+  return c;
+}
+
+#define CELL_COLUMNS "day, room, start, end_time, state, title, host, description, claim_id, label, seq"
+
+Error err(const char* code, std::string message) { return Error{code, std::move(message)}; }
+
+}  // namespace
+
+NodeStore::NodeStore(const std::string& path, const Event& event) : db_(path), event_(event) {
+  migrate();
+  seed();
+}
+
+void NodeStore::migrate() {
+  Transaction tx(db_);
+  const int v = db_.user_version();
+  if (v > kNodeSchemaVersion)
+    throw StoreError(0, "database " + db_.path() + " was written by a newer Open Space Board (schema " + std::to_string(v) +
+                            "; this program knows up to " + std::to_string(kNodeSchemaVersion) + "): refusing to open it");
+  if (v < 1) {
+    db_.exec(kSchemaV1);
+    db_.prepare("INSERT INTO meta(key, value) VALUES ('epoch', ?), ('seq', '0')").bind_all(new_epoch()).run();
+    db_.set_user_version(1);
+  }
+  tx.commit();
+}
+
+void NodeStore::seed() {
+  // Insert any missing cell of the event's grid; if any were added, that is one change.
+  Transaction tx(db_);
+  std::int64_t added = 0;
+  auto& ins = db_.prepare("INSERT OR IGNORE INTO cells(day, room, start, end_time, state, seq) VALUES (?, ?, ?, ?, 'open', -1)");
+  for (const auto& day : event_.days)
+    for (const auto& room : event_.rooms)
+      for (const auto& slot : event_.slots) {
+        ins.reset();
+        ins.bind_all(day, room.id, format_hhmm(slot.start), format_hhmm(slot.end)).run();
+        added += db_.changes();
+      }
+  if (added > 0) {
+    const std::int64_t s = next_seq("seed", nullptr, "");
+    db_.prepare("UPDATE cells SET seq = ? WHERE seq = -1").bind_all(s).run();
+  }
+  tx.commit();
+}
+
+bool NodeStore::in_event(const CellKey& key) const {
+  const auto start = parse_hhmm(key.start);
+  return event_.has_day(key.day) && event_.find_room(key.room) && start && event_.find_slot(*start);
+}
+
+std::int64_t NodeStore::next_seq(const char* kind, const CellKey* key, const std::string& claim_id) {
+  auto& up = db_.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING CAST(value AS INTEGER)");
+  up.step();
+  const std::int64_t s = up.int64(0);
+  up.reset();
+  auto& log = db_.prepare("INSERT INTO changes(seq, at, kind, day, room, start, claim_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  log.bind(1, s).bind(2, now_iso()).bind(3, kind);
+  if (key) log.bind(4, key->day).bind(5, key->room).bind(6, key->start);
+  else log.bind_null(4).bind_null(5).bind_null(6);
+  if (claim_id.empty()) log.bind_null(7);
+  else log.bind(7, claim_id);
+  log.run();
+  return s;
+}
+
+// [SECTION] Reads
+
+std::string NodeStore::epoch() {
+  auto& s = db_.prepare("SELECT value FROM meta WHERE key = 'epoch'");
+  s.step();
+  std::string e = s.text(0);
+  s.reset();
+  return e;
+}
+
+std::int64_t NodeStore::seq() {
+  auto& s = db_.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'");
+  s.step();
+  const std::int64_t v = s.int64(0);
+  s.reset();
+  return v;
+}
+
+std::optional<Announcement> NodeStore::announcement() {
+  auto& s = db_.prepare("SELECT (SELECT value FROM meta WHERE key='ann_text'), (SELECT value FROM meta WHERE key='ann_until')");
+  s.step();
+  std::optional<Announcement> a;
+  if (!s.is_null(0) && !s.text(0).empty()) a = Announcement{s.text(0), s.text(1)};
+  s.reset();
+  return a;
+}
+
+Board NodeStore::board() {
+  Transaction tx(db_, Transaction::Mode::Deferred);  // one consistent snapshot
+  Board b;
+  b.event = event_;
+  b.epoch = epoch();
+  b.seq = seq();
+  b.announcement = announcement();
+  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells ORDER BY day, start, room");
+  while (s.step()) {
+    Cell c = cell_from_row(s);
+    if (in_event(c.key())) b.cells.push_back(std::move(c));
+  }
+  s.reset();
+  tx.commit();
+  return b;
+}
+
+Changes NodeStore::changes_since(std::int64_t since) {
+  Transaction tx(db_, Transaction::Mode::Deferred);
+  Changes ch;
+  ch.epoch = epoch();
+  ch.seq = seq();
+  ch.announcement = announcement();
+  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE seq > ? ORDER BY seq");
+  s.bind(1, since);
+  while (s.step()) {
+    Cell c = cell_from_row(s);
+    if (in_event(c.key())) ch.cells.push_back(std::move(c));
+  }
+  s.reset();
+  tx.commit();
+  return ch;
+}
+
+std::optional<Cell> NodeStore::read_cell(const CellKey& key) {
+  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE day = ? AND room = ? AND start = ?");
+  s.bind_all(key.day, key.room, key.start);
+  std::optional<Cell> c;
+  if (s.step()) c = cell_from_row(s);
+  s.reset();
+  return c;
+}
+
+std::optional<Cell> NodeStore::cell(const CellKey& key) {
+  if (!in_event(key)) return std::nullopt;
+  return read_cell(key);
+}
+
+std::optional<Cell> NodeStore::cell_of_claim(const std::string& claim_id) {
+  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE claim_id = ? AND state = 'claimed'");
+  s.bind(1, claim_id);
+  std::optional<Cell> c;
+  if (s.step()) c = cell_from_row(s);
+  s.reset();
+  return c;
+}
+
+std::vector<Cell> NodeStore::claimed_cells() {
+  std::vector<Cell> out;
+  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE state = 'claimed' ORDER BY day, start, room");
+  while (s.step()) {
+    Cell c = cell_from_row(s);
+    if (in_event(c.key())) out.push_back(std::move(c));
+  }
+  s.reset();
+  return out;
+}
+
+int NodeStore::claimed_count(const std::string& day) {
+  auto& s = db_.prepare("SELECT COUNT(*) FROM cells WHERE day = ? AND state = 'claimed'");
+  s.bind(1, day);
+  s.step();
+  const int n = static_cast<int>(s.int64(0));
+  s.reset();
+  return n;
+}
+
+std::vector<ArchivedClaim> NodeStore::archive(const std::string& day) {
+  std::vector<ArchivedClaim> out;
+  auto& s = db_.prepare(
+      "SELECT claim_id, day, room, start, title, host, description, reason, at FROM archive WHERE day = ? ORDER BY id");
+  s.bind(1, day);
+  while (s.step()) {
+    ArchivedClaim a;
+    a.claim = Claim{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
+    a.reason = s.text(7);
+    a.at = s.text(8);
+    out.push_back(std::move(a));
+  }
+  s.reset();
+  return out;
+}
+
+// [SECTION] Writes
+
+void NodeStore::write_cell(const Cell& c) {
+  db_.prepare(
+         "UPDATE cells SET state = ?, title = ?, host = ?, description = ?, claim_id = ?, label = ?, seq = ? "
+         "WHERE day = ? AND room = ? AND start = ?")
+      .bind_all(std::string(to_string(c.state)), c.title, c.host, c.description, c.claim_id, c.label, c.seq, c.day, c.room,
+                c.start)
+      .run();
+}
+
+void NodeStore::archive_claim(const Claim& c, const char* reason) {
+  db_.prepare(
+         "INSERT OR IGNORE INTO archive(claim_id, day, room, start, title, host, description, reason, at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, std::string(reason), now_iso())
+      .run();
+}
+
+ClaimResult NodeStore::claim(Claim claim, const LocalTime& now) {
+  ClaimResult r;
+  if (auto e = normalize_claim(claim)) {
+    r.outcome = ClaimOutcome::Invalid;
+    r.error = *e;
+    r.seq = seq();
+    return r;
+  }
+  const CellKey key{claim.day, claim.room, claim.start};
+  if (!in_event(key)) {
+    r.outcome = ClaimOutcome::NotFound;
+    r.error = err("not_found", "There is no slot " + claim.day + " " + claim.start + " in room " + claim.room + ".");
+    r.seq = seq();
+    return r;
+  }
+
+  Transaction tx(db_);
+  r.cell = *read_cell(key);
+
+  auto& prev = db_.prepare("SELECT day, room, start, title, host, description, status FROM claims WHERE claim_id = ?");
+  prev.bind(1, claim.claim_id);
+  if (prev.step()) {
+    const Claim old{claim.claim_id, prev.text(0), prev.text(1), prev.text(2), prev.text(3), prev.text(4), prev.text(5)};
+    const std::string status = prev.text(6);
+    prev.reset();
+    if (!old.same_content(claim)) {
+      r.outcome = ClaimOutcome::Reused;
+      r.error = err("claim_id_reused", "This claim_id was already used for a different claim.");
+    } else if (status != "active") {
+      r.outcome = ClaimOutcome::Removed;
+      r.error = err("removed", "This claim was removed from the board by staff or a day reset.");
+      r.cell = *read_cell({old.day, old.room, old.start});
+    } else {
+      r.outcome = ClaimOutcome::Replayed;
+      r.cell = *read_cell({old.day, old.room, old.start});
+    }
+    r.seq = seq();
+    return r;  // read-only: the transaction rolls back
+  }
+  prev.reset();
+
+  const int start_min = *parse_hhmm(claim.start);
+  const int end_min = event_.find_slot(start_min)->end;
+  const char* lost_code = nullptr;
+  if (r.cell.state == CellState::Claimed) {
+    r.outcome = ClaimOutcome::Taken;
+    r.error = err("taken", "Room " + claim.room + " at " + claim.start + " on " + claim.day + " is already taken.");
+    lost_code = "taken";
+  } else if (r.cell.state == CellState::Blocked) {
+    r.outcome = ClaimOutcome::Blocked;
+    r.error = err("blocked", "Room " + claim.room + " at " + claim.start + " on " + claim.day + " is blocked by staff.");
+    lost_code = "blocked";
+  } else if (slot_phase(claim.day, start_min, end_min, now) == SlotPhase::Past) {
+    r.outcome = ClaimOutcome::Past;
+    r.error = err("past", "The slot " + claim.day + " " + claim.start + " has already ended.");
+    lost_code = "past";
+  }
+  if (lost_code) {
+    archive_claim(claim, "lost");  // once per claim_id (unique index), so staff see who missed out
+    tx.commit();
+    r.seq = seq();
+    return r;
+  }
+
+  r.seq = next_seq("claim", &key, claim.claim_id);
+  db_.prepare("INSERT INTO claims(claim_id, day, room, start, title, host, description, status, at) VALUES (?,?,?,?,?,?,?,'active',?)")
+      .bind_all(claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, now_iso())
+      .run();
+  r.cell.state = CellState::Claimed;
+  r.cell.title = claim.title;
+  r.cell.host = claim.host;
+  r.cell.description = claim.description;
+  r.cell.claim_id = claim.claim_id;
+  r.cell.label.clear();
+  r.cell.seq = r.seq;
+  write_cell(r.cell);
+  tx.commit();
+  r.outcome = ClaimOutcome::Created;
+  return r;
+}
+
+CellResult NodeStore::release(const std::string& claim_id) {
+  CellResult r;
+  Transaction tx(db_);
+  auto cur = cell_of_claim(claim_id);
+  if (!cur) {
+    r.error = err("not_found", "No session with claim_id " + claim_id + " is on the board.");
+    r.seq = seq();
+    return r;
+  }
+  const Claim c{claim_id, cur->day, cur->room, cur->start, cur->title, cur->host, cur->description};
+  archive_claim(c, "removed");
+  db_.prepare("UPDATE claims SET status = 'removed' WHERE claim_id = ?").bind_all(claim_id).run();
+  r.seq = next_seq("remove", nullptr, claim_id);
+  r.cell = Cell{cur->day, cur->room, cur->start, cur->end, CellState::Open, "", "", "", "", "", r.seq};
+  write_cell(r.cell);
+  tx.commit();
+  return r;
+}
+
+ResetResult NodeStore::reset_day(const std::string& day) {
+  ResetResult r;
+  if (!event_.has_day(day)) {
+    r.error = err("not_found", day + " is not a day of this event.");
+    r.seq = seq();
+    return r;
+  }
+  Transaction tx(db_);
+  std::vector<Cell> claimed;
+  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE day = ? AND state = 'claimed'");
+  s.bind(1, day);
+  while (s.step()) claimed.push_back(cell_from_row(s));
+  s.reset();
+  if (claimed.empty()) {
+    r.seq = seq();
+    return r;
+  }
+  r.seq = next_seq("reset", nullptr, "");
+  for (auto& c : claimed) {
+    archive_claim(Claim{c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description}, "reset");
+    db_.prepare("UPDATE claims SET status = 'reset' WHERE claim_id = ?").bind_all(c.claim_id).run();
+    write_cell(Cell{c.day, c.room, c.start, c.end, CellState::Open, "", "", "", "", "", r.seq});
+  }
+  tx.commit();
+  r.archived = static_cast<int>(claimed.size());
+  return r;
+}
+
+CellResult NodeStore::block(const CellKey& key, std::string label) {
+  CellResult r;
+  if (auto e = normalize_label(label)) {
+    r.error = e;
+    r.seq = seq();
+    return r;
+  }
+  if (!in_event(key)) {
+    r.error = err("not_found", "There is no slot " + key.day + " " + key.start + " in room " + key.room + ".");
+    r.seq = seq();
+    return r;
+  }
+  Transaction tx(db_);
+  r.cell = *read_cell(key);
+  if (r.cell.state == CellState::Claimed) {
+    r.error = err("taken", "This slot holds a session; remove it before blocking the slot.");
+    r.seq = seq();
+    return r;
+  }
+  r.seq = next_seq("block", &key, "");
+  r.cell.state = CellState::Blocked;
+  r.cell.label = label;
+  r.cell.seq = r.seq;
+  write_cell(r.cell);
+  tx.commit();
+  return r;
+}
+
+CellResult NodeStore::unblock(const CellKey& key) {
+  CellResult r;
+  if (!in_event(key)) {
+    r.error = err("not_found", "There is no slot " + key.day + " " + key.start + " in room " + key.room + ".");
+    r.seq = seq();
+    return r;
+  }
+  Transaction tx(db_);
+  r.cell = *read_cell(key);
+  if (r.cell.state != CellState::Blocked) {
+    r.error = err("not_blocked", "This slot is not blocked.");
+    r.seq = seq();
+    return r;
+  }
+  r.seq = next_seq("unblock", &key, "");
+  r.cell.state = CellState::Open;
+  r.cell.label.clear();
+  r.cell.seq = r.seq;
+  write_cell(r.cell);
+  tx.commit();
+  return r;
+}
+
+AnnouncementResult NodeStore::set_announcement(Announcement a) {
+  AnnouncementResult r;
+  if (auto e = normalize_announcement(a)) {
+    r.error = e;
+    r.seq = seq();
+    return r;
+  }
+  if (a.text.empty()) a.until.clear();
+  Transaction tx(db_);
+  r.seq = next_seq("announcement", nullptr, "");
+  db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('ann_text', ?), ('ann_until', ?)").bind_all(a.text, a.until).run();
+  tx.commit();
+  if (!a.text.empty()) r.announcement = a;
+  return r;
+}
+
+}  // namespace osb

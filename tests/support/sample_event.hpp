@@ -1,0 +1,25 @@
+// A small event for tests: days, rooms A..C, three one-hour slots.
+#pragma once
+#include "core/model.hpp"
+#include "core/time.hpp"
+
+namespace osb::test {
+
+inline Event sample_event(std::vector<std::string> days = {"2030-03-11", "2030-03-12"}) {
+  Event e;
+  e.name = "Test Open Spaces";
+  e.days = std::move(days);
+  e.rooms = {{"A", "Room A", "Level 2"}, {"B", "Room B", ""}, {"C", "Room C", ""}};
+  e.slots = {{10 * 60, 11 * 60}, {11 * 60, 12 * 60}, {14 * 60, 15 * 60}};
+  return e;
+}
+
+// A wall-clock moment well before every sample day.
+inline LocalTime early() { return {"2030-01-01", 9 * 60, 0}; }
+
+inline Claim sample_claim(std::string id = "claim-0001", std::string room = "A", std::string start = "10:00",
+                          std::string day = "2030-03-11") {
+  return Claim{std::move(id), std::move(day), std::move(room), std::move(start), "Packaging BoF", "José", ""};
+}
+
+}  // namespace osb::test

@@ -1,0 +1,159 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "config/config.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace osb;
+using osb::test::TempDir;
+
+namespace {
+const char* kEvent = R"(name = "Test"
+days = ["2030-03-11", "2030-03-12"]
+[[rooms]]
+id = "A"
+name = "Room A"
+[[rooms]]
+id = "B"
+name = "Room B"
+[[slots]]
+start = "10:00"
+end = "11:00"
+[[slots]]
+start = "11:00"
+end = "12:00"
+)";
+
+// The one-line message of the ConfigError thrown by `f`, or "" when nothing was thrown.
+template <class F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string event_error(const std::string& text) {
+  TempDir d;
+  const auto p = d.write("event.toml", text);
+  std::string msg = error_of([&] { load_event(p); });
+  if (!msg.empty()) msg = msg.substr(msg.find(": ") + 2);
+  return msg;
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+}  // namespace
+
+TEST_CASE("the sample configs in kiosk-config load") {
+  const std::string dir = OPENSPACE_SOURCE_DIR "/kiosk-config/";
+  const Event e = load_event(dir + "event.toml");
+  CHECK(e.rooms.size() == 6);
+  CHECK(e.rooms[0].id == "A");
+  CHECK(e.rooms[5].id == "F");
+  CHECK(e.slots.size() >= 6);
+  const NodeConfig n = load_node_config(dir + "node.toml");
+  CHECK(n.kiosk_tokens.count("room-a") == 1);
+  CHECK(n.event.name == e.name);
+  const KioskConfig k = load_kiosk_config(dir + "room-a.toml");
+  CHECK(k.mode == KioskMode::Room);
+  CHECK(k.room == "A");
+  CHECK(n.kiosk_tokens.at(k.id) == k.token);
+  const KioskConfig h = load_kiosk_config(dir + "hallway-1.toml");
+  CHECK(h.mode == KioskMode::Hallway);
+  CHECK(n.kiosk_tokens.at(h.id) == h.token);
+}
+
+TEST_CASE("a good event loads with its days, rooms and slots") {
+  TempDir d;
+  const Event e = load_event(d.write("event.toml", kEvent));
+  CHECK(e.name == "Test");
+  CHECK(e.days.size() == 2);
+  CHECK(e.rooms[1].name == "Room B");
+  CHECK(e.slots[1].start == 11 * 60);
+}
+
+TEST_CASE("a missing file names the file") {
+  const std::string msg = error_of([] { load_event("/nonexistent/event.toml"); });
+  CHECK(msg == "/nonexistent/event.toml: cannot read the file (no such file)");
+}
+
+TEST_CASE("bad TOML names its line") {
+  const std::string msg = event_error("name = \"x\"\ndays = [\n");
+  CHECK(msg.rfind("line ", 0) == 0);
+  CHECK(msg.find("bad TOML") != std::string::npos);
+  CHECK(msg.find('\n') == std::string::npos);
+}
+
+TEST_CASE("duplicate room ids are named with their index") {
+  CHECK(event_error(replace(kEvent, "id = \"B\"", "id = \"A\"")) == "rooms[1].id \"A\" is a duplicate");
+}
+
+TEST_CASE("unknown keys are errors, so typos are never ignored") {
+  CHECK(event_error(replace(kEvent, "name = \"Room B\"", "nmae = \"Room B\"")) == "unknown key rooms[1].nmae (check the spelling)");
+  CHECK(event_error("colour = \"red\"\n" + std::string(kEvent)) == "unknown key colour (check the spelling)");
+}
+
+TEST_CASE("bad and overlapping times are named") {
+  CHECK(event_error(replace(kEvent, "start = \"11:00\"", "start = \"10:30\"")).find("slots[1].start 10:30 overlaps") == 0);
+  CHECK(event_error(replace(kEvent, "start = \"11:00\"", "start = \"24:00\"")) ==
+        "slots[1].start \"24:00\" is not a time of day as HH:MM (00:00 to 23:59)");
+  CHECK(event_error(replace(kEvent, "end = \"11:00\"", "end = \"9:00\"")).find("slots[0].end") == 0);
+  CHECK(event_error(replace(kEvent, "end = \"11:00\"", "end = \"10:00\"")) == "slots[0].end 10:00 is not after start 10:00");
+}
+
+TEST_CASE("days must be real, unique and not empty") {
+  CHECK(event_error(replace(kEvent, "[\"2030-03-11\", \"2030-03-12\"]", "[]")).find("days is empty") == 0);
+  CHECK(event_error(replace(kEvent, "\"2030-03-12\"", "\"2030-02-30\"")) == "days[1] \"2030-02-30\" is not a date as YYYY-MM-DD");
+  CHECK(event_error(replace(kEvent, "\"2030-03-12\"", "\"2030-03-11\"")) == "days[1] \"2030-03-11\" is a duplicate");
+  CHECK(event_error(replace(kEvent, "id = \"B\"", "id = \"B C\"")).find("rooms[1].id") == 0);
+  CHECK(event_error("timezone = \"Nowhere/Land\"\n" + std::string(kEvent)).find("timezone") == 0);
+}
+
+TEST_CASE("node.toml: short tokens, plain PINs and bad listen addresses are named") {
+  TempDir d;
+  d.write("event.toml", kEvent);
+  const std::string base =
+      "[node]\nlisten = \"127.0.0.1:8080\"\ndatabase = \"var/node.db\"\nevent = \"event.toml\"\n"
+      "[auth]\nstaff_pin = \"pbkdf2-sha256$1$00$00\"\n[auth.kiosks]\nroom-a = \"0123456789abcdef\"\n";
+  const NodeConfig ok = load_node_config(d.write("node.toml", base));
+  CHECK(ok.database == d.file("var/node.db"));
+  CHECK(ok.listen_port == 8080);
+  const auto err = [&](const std::string& text) {
+    const auto p = d.write("bad.toml", text);
+    std::string m = error_of([&] { load_node_config(p); });
+    return m.substr(m.find(": ") + 2);
+  };
+  CHECK(err(replace(base, "0123456789abcdef", "short")) == "auth.kiosks.room-a token is too short: at least 16 characters");
+  CHECK(err(replace(base, "pbkdf2-sha256$1$00$00", "1234")).find("auth.staff_pin must be the output") == 0);
+  CHECK(err(replace(base, "127.0.0.1:8080", "localhost")).find("node.listen") == 0);
+  CHECK(err(replace(base, "[node]\n", "[node]\nthreds = 4\n")) == "unknown key node.threds (check the spelling)");
+  const auto p = d.write("bad.toml", replace(base, "event.toml", "missing.toml"));
+  CHECK(error_of([&] { load_node_config(p); }) == d.file("missing.toml") + ": cannot read the file (no such file)");
+}
+
+TEST_CASE("kiosk files: mode, room, node URL and token are checked") {
+  TempDir d;
+  const std::string base =
+      "[kiosk]\nid = \"room-a\"\nmode = \"room\"\nroom = \"A\"\nnode = \"http://127.0.0.1:8080/\"\n"
+      "token = \"0123456789abcdef\"\nreplica = \"var/room-a.db\"\n[ui]\nscale = 1.25\n";
+  const KioskConfig k = load_kiosk_config(d.write("k.toml", base));
+  CHECK(k.node_url == "http://127.0.0.1:8080");
+  CHECK(k.scale == doctest::Approx(1.25));
+  CHECK(k.replica == d.file("var/room-a.db"));
+  const auto err = [&](const std::string& text) {
+    const auto p = d.write("bad.toml", text);
+    std::string m = error_of([&] { load_kiosk_config(p); });
+    return m.substr(m.find(": ") + 2);
+  };
+  CHECK(err(replace(base, "mode = \"room\"", "mode = \"lobby\"")) == "kiosk.mode \"lobby\" must be \"room\" or \"hallway\"");
+  CHECK(err(replace(base, "room = \"A\"\n", "")) == "kiosk.room is missing (a room kiosk shows its own room first)");
+  CHECK(err(replace(base, "http://127.0.0.1:8080/", "127.0.0.1:8080")).find("kiosk.node") == 0);
+  CHECK(err(replace(base, "scale = 1.25", "scale = 9")) == "ui.scale must be between 0.5 and 3");
+}
