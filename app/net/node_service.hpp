@@ -1,0 +1,33 @@
+// Open Space Board — the node's HTTP service: every route of docs/api.md over a NodeStore per
+// worker thread, auth (kiosk tokens, staff sessions from the PIN), limits, the long-poll hub,
+// metrics, and the web view. Used by openspace-node and, in-process, by tests and benchmarks.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace osb {
+
+class NodeService {
+ public:
+  explicit NodeService(NodeConfig config);
+  ~NodeService();
+  NodeService(const NodeService&) = delete;
+  NodeService& operator=(const NodeService&) = delete;
+
+  // Binds host:port (port 0 = a free port) and returns the real port. Throws on failure.
+  int bind(const std::string& host, int port);
+  // Serves until stop(); returns after in-flight requests finished.
+  void run();
+  // From any thread (also a signal-watching thread): stop accepting, wake long-polls, drain.
+  void stop();
+  // Shifts the node's clock (tests of clock jumps); the node decides what is past.
+  void set_clock_skew_seconds(long long s);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace osb

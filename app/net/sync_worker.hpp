@@ -1,0 +1,64 @@
+// Open Space Board — SyncWorker: keeps a kiosk's replica in step with the node, on its own thread.
+// Start: the replica is shown at once; the full board is fetched when the node answers.
+// Steady state: long-poll /changes, apply each batch in one transaction; 410 -> reload.
+// Outbox: each pending claim is sent in order with the same claim_id on every retry; 201/200 ->
+// delivered; 409/400 -> lost (kept, and the UI is told); 5xx/transport -> capped exponential
+// backoff with jitter. Every request carries the kiosk's heartbeat headers (docs/api.md).
+// It never touches the UI: it calls `notify` (the kiosk turns that into an SDL user event).
+#pragma once
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace osb {
+
+enum class ConnectionState { Online, Reconnecting, Offline };
+
+struct SyncStatus {
+  ConnectionState state = ConnectionState::Offline;
+  std::chrono::system_clock::time_point offline_since{};  // when the node stopped answering
+  std::chrono::system_clock::time_point last_sync{};      // last successful exchange (epoch 0 = never)
+  int outbox = 0;
+  long long lag_ms = -1;   // age of the replica (now - last_sync), -1 when never synced
+  std::string last_error;  // one sentence, for staff
+};
+
+struct SyncOptions {
+  std::string node_url;    // http://host:port
+  std::string token;
+  std::string kiosk_id;
+  std::string replica_path;
+  std::string version = OPENSPACE_VERSION;
+  std::string ca_file;
+  int long_poll_s = 25;
+  int backoff_min_ms = 250;
+  int backoff_max_ms = 15000;
+  int offline_after_ms = 5000;  // Reconnecting turns into Offline after this long without an answer
+};
+
+// What changed, for the UI thread.
+enum class SyncEvent { BoardChanged, StatusChanged, ClaimDelivered, ClaimLost };
+
+class SyncWorker {
+ public:
+  SyncWorker(SyncOptions options, std::function<void(SyncEvent)> notify);
+  ~SyncWorker();  // stops
+  SyncWorker(const SyncWorker&) = delete;
+  SyncWorker& operator=(const SyncWorker&) = delete;
+
+  void start();
+  // Returns within 1 s, even in the middle of a long-poll.
+  void stop();
+  // A claim was enqueued in the replica: send it now rather than after the long-poll.
+  void kick();
+  SyncStatus status() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+const char* to_string(ConnectionState s);
+
+}  // namespace osb

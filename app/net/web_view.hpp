@@ -1,0 +1,23 @@
+// Open Space Board — the phone / laptop web view served by the node: plain HTML and a little
+// script, no build step, no external assets. Every piece of user text is HTML-escaped.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/time.hpp"
+
+namespace osb::web {
+
+std::string escape_html(std::string_view s);
+
+// GET / and GET /?day=YYYY-MM-DD: the board for one day (today when it is an event day, else the
+// first upcoming day), with links to the other days, live by long-polling /api/v1/changes and
+// still readable with scripts off.
+std::string board_page(const Board& board, const std::string& day, const LocalTime& now);
+
+// GET /s/{claim_id}: one session's page; nullopt when no such session is on the board.
+std::optional<std::string> session_page(const Board& board, const std::string& claim_id, const LocalTime& now);
+
+}  // namespace osb::web

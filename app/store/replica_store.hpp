@@ -1,0 +1,73 @@
+// Open Space Board — ReplicaStore: a kiosk's own copy of the board and its durable outbox.
+// The board as last seen from the node (event, rooms, slots, cells, announcement, epoch, seq),
+// the outbox of claims made at this kiosk and not yet accepted, and the claims that lost their
+// cell. Making a claim writes the pending cell and the outbox row in ONE transaction with
+// synchronous=FULL: pulling the power right after the tap loses nothing.
+// One ReplicaStore per thread (each owns a connection to the same file): the UI thread reads
+// and enqueues, the sync thread applies node answers.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/validate.hpp"
+#include "store/sqlite.hpp"
+
+namespace osb {
+
+inline constexpr int kReplicaSchemaVersion = 1;
+
+struct PendingClaim {
+  Claim claim;
+  std::string created_at;  // ISO UTC
+  int attempts = 0;
+};
+
+struct LostClaim {
+  Claim claim;
+  Error error;               // the node's code ("taken", "blocked", "past", "invalid", ...) and message
+  std::optional<Cell> cell;  // the cell's state when it was refused, when the node said
+  std::string at;            // ISO UTC
+  bool acknowledged = false; // a person at the screen has seen the message
+};
+
+class ReplicaStore {
+ public:
+  explicit ReplicaStore(const std::string& path);
+
+  // [SECTION] The board as last seen
+  bool has_board();                  // false until the first full board was stored
+  Board board();                     // node state only (pending claims are in outbox())
+  std::string epoch();
+  std::int64_t seq();
+  std::string last_sync_at();        // ISO UTC of the last successful exchange with the node, "" if never
+  void replace_board(const Board& b);  // full reload (first sync, 410 gone)
+  void apply_changes(const Changes& c);  // one transaction; ignores cells already newer
+  void mark_synced();                // records now as last_sync_at
+
+  // [SECTION] Outbox
+  // Validates (normalize_claim), then writes the outbox row: one durable transaction.
+  // Returns the error for invalid claims (nothing written).
+  std::optional<Error> enqueue_claim(Claim claim);
+  std::vector<PendingClaim> outbox();  // oldest first
+  int outbox_size();
+  void note_attempt(const std::string& claim_id);
+  // The node accepted it (201/200): remove from the outbox and store the cell.
+  void claim_delivered(const std::string& claim_id, const Cell& cell);
+  // The node refused it for good (409 taken/blocked/past/removed/claim_id_reused, 400 invalid):
+  // move it from the outbox to the lost claims, and store the cell when given.
+  void claim_lost(const std::string& claim_id, const Error& error, const std::optional<Cell>& cell);
+
+  // [SECTION] Lost claims
+  std::vector<LostClaim> lost_claims(bool unacknowledged_only = true);
+  void acknowledge_lost(const std::string& claim_id);
+
+  Database& database() { return db_; }
+
+ private:
+  Database db_;
+};
+
+}  // namespace osb
