@@ -3,7 +3,9 @@
 // newlines escaped, stable UIDs (from claim_id), times in the venue's zone with a VTIMEZONE.
 // CSV: UTF-8 with a header row, every field quoted, formula injection neutralised.
 #pragma once
+#include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/model.hpp"
@@ -15,6 +17,23 @@ namespace osb::ics {
 std::string calendar(const Event& event, const std::vector<Cell>& claimed, const VenueClock& clock,
                      const std::string& base_url);
 
+// The same with a fixed DTSTAMP (tests and reproducible exports).
+std::string calendar(const Event& event, const std::vector<Cell>& claimed, const VenueClock& clock,
+                     const std::string& base_url, std::chrono::system_clock::time_point dtstamp);
+
 std::string csv(const Event& event, const std::vector<Cell>& claimed);
+
+// [SECTION] Building blocks (exposed for tests)
+
+// RFC 5545 TEXT escaping: `\` `;` `,` and newlines (CR LF, LF or CR become `\n`).
+std::string escape_text(std::string_view s);
+// One content line folded at 75 octets, continuation lines starting with one space, every line
+// ended by CRLF. Never splits a UTF-8 sequence.
+std::string fold_line(std::string_view line);
+// The zone named in TZID: the event's timezone, else the machine's zone name when it can be
+// found (/etc/timezone, the /etc/localtime link, $TZ); empty when none (times are then UTC).
+std::string calendar_zone_name(const Event& event);
+// One CSV field: quoted, quotes doubled, a leading = + - @ TAB or CR defused with a '.
+std::string csv_field(std::string_view s);
 
 }  // namespace osb::ics

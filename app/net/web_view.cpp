@@ -1,10 +1,26 @@
-// Placeholder until the web view lands: minimal pages so the node can serve its routes.
+// Open Space Board — the phone / laptop web view.
+//
+// [SECTION] Escaping
+// [SECTION] Shared page parts: head, theme, day tabs
+// [SECTION] board_page
+// [SECTION] session_page
+//
+// Pages are built as strings: one column of rooms per slot on a phone, a grid on a wide screen,
+// the kiosk's dark theme. Everything a person typed goes through escape_html; the only data in
+// the inline script is a JSON island escaped with script_json_string. No external loads, so a
+// strict Content-Security-Policy (default-src 'self' plus the inline script/style) works.
 #include "net/web_view.hpp"
+
+#include <algorithm>
+#include <cstdio>
 
 namespace osb::web {
 
+// [SECTION] Escaping
+
 std::string escape_html(std::string_view s) {
   std::string out;
+  out.reserve(s.size() + s.size() / 8);
   for (char c : s) {
     switch (c) {
       case '&': out += "&amp;"; break;
@@ -18,16 +34,301 @@ std::string escape_html(std::string_view s) {
   return out;
 }
 
-std::string board_page(const Board& board, const std::string& day, const LocalTime&) {
-  return "<!doctype html><meta charset=utf-8><title>" + escape_html(board.event.name) + "</title><h1>" +
-         escape_html(board.event.name) + " — " + escape_html(day) + "</h1>";
+std::string script_json_string(std::string_view s) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    char buf[8];
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '<': out += "\\u003c"; break;  // never "</script>" or "<!--" inside the element
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default:
+        if (c < 0x20) {
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                   (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+          // U+2028 / U+2029 end a line in older JavaScript parsers.
+          out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+          i += 2;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+  return out;
 }
 
-std::optional<std::string> session_page(const Board& board, const std::string& claim_id, const LocalTime&) {
+std::string pick_day(const Event& event, const std::string& requested, const LocalTime& now) {
+  if (event.days.empty()) return {};
+  if (!requested.empty() && event.has_day(requested)) return requested;
+  if (event.has_day(now.day)) return now.day;
+  for (const auto& d : event.days)
+    if (d > now.day) return d;
+  return event.days.front();
+}
+
+// [SECTION] Shared page parts: head, theme, day tabs
+
+namespace {
+
+// The kiosk theme (docs: kiosk-ui.md): dark page, light text, a word for every state.
+constexpr const char* kStyle = R"CSS(
+:root{color-scheme:dark}
+*{box-sizing:border-box}
+body{margin:0;background:#0E1116;color:#E6EDF3;font:17px/1.45 "Noto Sans","DejaVu Sans",system-ui,sans-serif}
+a{color:#E6EDF3}
+header{padding:14px 16px 6px;border-bottom:1px solid #2A2D33}
+h1{font-size:1.35rem;margin:0 0 10px}
+h2{font-size:1.1rem;margin:0}
+.days{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 8px;padding:0;list-style:none}
+.days a{display:inline-block;min-width:4.5rem;text-align:center;padding:10px 14px;border:1px solid #3B4552;border-radius:8px;text-decoration:none}
+.days a[aria-current=page]{border:2px solid #F2C94C;color:#F2C94C;font-weight:bold}
+.note{margin:8px 0;padding:10px 12px;border-left:4px solid #F2C94C}
+.note b{color:#F2C94C}
+main{padding:12px 16px 24px}
+.row{display:grid;grid-template-columns:1fr;gap:8px;margin:0 0 18px}
+.row.head{display:none}
+.time{font-weight:bold;padding:6px 0}
+.phase{display:inline-block;margin-left:8px;font-size:.8rem;text-transform:uppercase;letter-spacing:.06em}
+.row.now{border-left:4px solid #F2C94C;padding-left:10px}
+.row.now .time{color:#F2C94C}
+.row.past .time,.row.past .cell{color:#9DA7B3}
+.cell{display:block;padding:10px 12px;border-radius:8px;background:#16202C;color:#E6EDF3;text-decoration:none;min-height:3.4em;overflow-wrap:anywhere}
+.cell.claimed{background:#0B3D2E;color:#FFFFFF}
+.cell.blocked{background:repeating-linear-gradient(135deg,#2A2D33 0 10px,#22252A 10px 20px);color:#C9D1D9}
+.row.past .cell.claimed{color:#C9D1D9}
+.cell .room{display:block;font-size:.85rem;opacity:.85}
+.cell .state{display:block;font-size:.75rem;text-transform:uppercase;letter-spacing:.06em}
+.cell .title{display:block;font-weight:bold;font-size:1.05rem}
+.cell .host{display:block}
+.room-name{font-weight:bold}
+.room-where{display:block;font-size:.8rem;color:#9DA7B3;font-weight:normal}
+footer{padding:8px 16px 24px;color:#9DA7B3;font-size:.9rem}
+footer a{color:#E6EDF3}
+.session{max-width:42rem}
+.session .desc{white-space:pre-wrap;overflow-wrap:anywhere}
+.session dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 14px}
+.session dt{color:#9DA7B3}
+.session dd{margin:0}
+.button{display:inline-block;margin:14px 12px 0 0;padding:12px 18px;border-radius:8px;background:#1652B8;color:#FFFFFF;font-weight:bold;text-decoration:none}
+.button.plain{background:transparent;border:1px solid #3B4552;color:#E6EDF3;font-weight:normal}
+)CSS";
+
+std::string page_head(const std::string& title, const std::string& extra_head) {
+  std::string out;
+  out += "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += "<meta name=\"color-scheme\" content=\"dark\">\n";
+  out += "<title>" + escape_html(title) + "</title>\n";
+  out += extra_head;
+  out += "<style>";
+  out += kStyle;
+  out += "</style>\n</head>\n<body>\n";
+  return out;
+}
+
+std::string day_href(const std::string& day) { return "/?day=" + escape_html(day); }
+
+std::string slot_label(const SlotTime& s) { return format_hhmm(s.start) + "–" + format_hhmm(s.end); }
+
+const char* phase_word(SlotPhase p) {
+  switch (p) {
+    case SlotPhase::Past: return "Past";
+    case SlotPhase::Now: return "Now";
+    case SlotPhase::Upcoming: return "";
+  }
+  return "";
+}
+
+const char* phase_class(SlotPhase p) {
+  switch (p) {
+    case SlotPhase::Past: return "past";
+    case SlotPhase::Now: return "now";
+    case SlotPhase::Upcoming: return "upcoming";
+  }
+  return "";
+}
+
+// The announcement, unless its "until" (today, venue time) has gone by.
+std::string announcement_html(const Board& board, const LocalTime& now) {
+  if (!board.announcement || board.announcement->text.empty()) return {};
+  const auto& a = *board.announcement;
+  if (!a.until.empty())
+    if (const auto until = parse_hhmm(a.until); until && now.minute >= *until) return {};
+  std::string out = "<p class=\"note\" role=\"status\"><b>Note:</b> " + escape_html(a.text);
+  if (!a.until.empty()) out += " <span class=\"until\">(until " + escape_html(a.until) + ")</span>";
+  out += "</p>\n";
+  return out;
+}
+
+// Seconds until the next slot start or end of `day`, so the page can move its "now" marker;
+// 0 when nothing more changes today.
+long seconds_to_next_boundary(const Event& event, const std::string& day, const LocalTime& now) {
+  if (day != now.day) return 0;
+  const long now_s = now.minute * 60L + now.second;
+  long best = 0;
+  for (const auto& s : event.slots)
+    for (int m : {s.start, s.end}) {
+      const long d = m * 60L - now_s;
+      if (d > 0 && (best == 0 || d < best)) best = d;
+    }
+  return best;
+}
+
+}  // namespace
+
+// [SECTION] board_page
+
+std::string board_page(const Board& board, const std::string& requested_day, const LocalTime& now) {
+  const Event& ev = board.event;
+  const std::string day = pick_day(ev, requested_day, now);
+
+  // Without scripts the page still refreshes itself once a minute.
+  std::string out = page_head(ev.name + (day.empty() ? "" : " — " + short_day_label(day)),
+                              "<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript>\n");
+
+  out += "<header>\n<h1>" + escape_html(ev.name) + "</h1>\n";
+  if (ev.days.size() > 1 || !day.empty()) {
+    out += "<nav aria-label=\"Days\"><ul class=\"days\">\n";
+    for (const auto& d : ev.days) {
+      out += "<li><a href=\"" + day_href(d) + "\"";
+      if (d == day) out += " aria-current=\"page\"";
+      out += ">" + escape_html(short_day_label(d));
+      if (d == now.day) out += " · today";
+      out += "</a></li>\n";
+    }
+    out += "</ul></nav>\n";
+  }
+  out += announcement_html(board, now);
+  out += "</header>\n";
+
+  // Index the day's cells by (room, start) once.
+  std::vector<const Cell*> cells;
   for (const auto& c : board.cells)
-    if (c.state == CellState::Claimed && c.claim_id == claim_id)
-      return "<!doctype html><meta charset=utf-8><h1>" + escape_html(c.title) + "</h1>";
-  return std::nullopt;
+    if (c.day == day) cells.push_back(&c);
+  auto find_cell = [&](const std::string& room, const std::string& start) -> const Cell* {
+    for (const Cell* c : cells)
+      if (c->room == room && c->start == start) return c;
+    return nullptr;
+  };
+
+  const std::size_t columns = ev.rooms.size();
+  out += "<main>\n<h2>" + escape_html(day.empty() ? std::string() : weekday_name(day) + " " + day) + "</h2>\n";
+  // The grid's column count depends on the event, so this one rule is written per page.
+  out += "<style>@media (min-width:760px){.row{grid-template-columns:7.5rem repeat(" + std::to_string(columns) +
+         ",minmax(0,1fr))}.row.head{display:grid}.cell .room{display:none}}</style>\n";
+  out += "<div class=\"board\">\n<div class=\"row head\" aria-hidden=\"true\"><div></div>";
+  for (const auto& r : ev.rooms) {
+    out += "<div class=\"room-name\">" + escape_html(r.name);
+    if (!r.where.empty()) out += "<span class=\"room-where\">" + escape_html(r.where) + "</span>";
+    out += "</div>";
+  }
+  out += "</div>\n";
+
+  for (const auto& slot : ev.slots) {
+    const SlotPhase phase = day.empty() ? SlotPhase::Upcoming : slot_phase(day, slot.start, slot.end, now);
+    const std::string start = format_hhmm(slot.start);
+    out += "<section class=\"row " + std::string(phase_class(phase)) + "\" aria-label=\"" + slot_label(slot) + "\">";
+    out += "<div class=\"time\">" + slot_label(slot);
+    if (*phase_word(phase)) out += "<span class=\"phase\">" + std::string(phase_word(phase)) + "</span>";
+    out += "</div>\n";
+    for (const auto& r : ev.rooms) {
+      const Cell* c = find_cell(r.id, start);
+      const std::string room_span = "<span class=\"room\">" + escape_html(r.name) + "</span>";
+      if (c && c->state == CellState::Claimed) {
+        out += "<a class=\"cell claimed\" href=\"/s/" + escape_html(c->claim_id) + "\">" + room_span +
+               "<span class=\"state\">Session</span><span class=\"title\">" + escape_html(c->title) +
+               "</span><span class=\"host\">by " + escape_html(c->host) + "</span></a>\n";
+      } else if (c && c->state == CellState::Blocked) {
+        out += "<div class=\"cell blocked\">" + room_span + "<span class=\"state\">Blocked</span><span class=\"title\">" +
+               escape_html(c->label) + "</span></div>\n";
+      } else {
+        out += "<div class=\"cell open\">" + room_span + "<span class=\"state\">Open</span>";
+        if (phase != SlotPhase::Past) out += "<span class=\"hint\">Free: claim it at a board</span>";
+        out += "</div>\n";
+      }
+    }
+    out += "</section>\n";
+  }
+  out += "</div>\n</main>\n";
+
+  out += "<footer>Board as of " + format_hhmm(now.minute) + " venue time; it updates by itself. <a href=\"" +
+         (day.empty() ? std::string("/") : day_href(day)) + "\">Refresh</a></footer>\n";
+
+  // Live updates: the JSON island carries only node-made values, escaped for <script> anyway.
+  out += "<script type=\"application/json\" id=\"osb-live\">{\"epoch\":" + script_json_string(board.epoch) +
+         ",\"seq\":" + std::to_string(board.seq) + ",\"reload_in\":" +
+         std::to_string(seconds_to_next_boundary(ev, day, now)) + "}</script>\n";
+  out += R"JS(<script>
+(function () {
+  var live = JSON.parse(document.getElementById('osb-live').textContent);
+  var backoff = 2000;
+  function reload() {
+    // A guard against a reload loop when the node's answer lags behind its change log.
+    var last = +(sessionStorage.getItem('osb-reload') || 0), now = Date.now();
+    sessionStorage.setItem('osb-reload', String(now));
+    setTimeout(function () { location.reload(); }, now - last < 5000 ? 5000 : 0);
+  }
+  if (live.reload_in > 0) setTimeout(reload, live.reload_in * 1000 + 500);
+  function poll() {
+    var url = '/api/v1/changes?since=' + live.seq + '&wait=25&epoch=' + encodeURIComponent(live.epoch);
+    fetch(url, { cache: 'no-store' }).then(function (r) {
+      if (r.status === 410) { reload(); return null; }
+      if (!r.ok) throw new Error('status ' + r.status);
+      return r.json();
+    }).then(function (j) {
+      if (j === null) return;
+      backoff = 2000;
+      if (j.seq > live.seq) reload(); else poll();
+    }).catch(function () {
+      setTimeout(poll, backoff);
+      backoff = Math.min(backoff * 2, 60000);
+    });
+  }
+  poll();
+})();
+</script>
+</body>
+</html>
+)JS";
+  return out;
+}
+
+// [SECTION] session_page
+
+std::optional<std::string> session_page(const Board& board, const std::string& claim_id, const LocalTime& now) {
+  const Event& ev = board.event;
+  const Cell* cell = nullptr;
+  for (const auto& c : board.cells)
+    if (c.state == CellState::Claimed && c.claim_id == claim_id) cell = &c;
+  if (!cell) return std::nullopt;
+
+  const Room* room = ev.find_room(cell->room);
+  const std::string room_name = room ? room->name : cell->room;
+  std::string when = weekday_name(cell->day) + " " + cell->day + ", " + cell->start + "–" + cell->end;
+  const auto start = parse_hhmm(cell->start), end = parse_hhmm(cell->end);
+  const SlotPhase phase = start && end ? slot_phase(cell->day, *start, *end, now) : SlotPhase::Upcoming;
+
+  std::string out = page_head(cell->title + " — " + ev.name, "");
+  out += "<header>\n<h1>" + escape_html(ev.name) + "</h1>\n" + announcement_html(board, now) + "</header>\n";
+  out += "<main class=\"session\">\n<article>\n";
+  out += "<h2 class=\"title\">" + escape_html(cell->title) + "</h2>\n";
+  out += "<p class=\"host\">by " + escape_html(cell->host) + "</p>\n";
+  if (!cell->description.empty()) out += "<p class=\"desc\">" + escape_html(cell->description) + "</p>\n";
+  out += "<dl>\n<dt>When</dt><dd>" + escape_html(when);
+  if (*phase_word(phase)) out += " <span class=\"phase\">(" + std::string(phase_word(phase)) + ")</span>";
+  out += "</dd>\n<dt>Where</dt><dd>" + escape_html(room_name);
+  if (room && !room->where.empty()) out += ", " + escape_html(room->where);
+  out += "</dd>\n</dl>\n";
+  out += "<a class=\"button\" href=\"/s/" + escape_html(cell->claim_id) + ".ics\">Add to calendar</a>";
+  out += "<a class=\"button plain\" href=\"" + day_href(cell->day) + "\">Back to the board</a>\n";
+  out += "</article>\n</main>\n</body>\n</html>\n";
+  return out;
 }
 
 }  // namespace osb::web

@@ -20,4 +20,12 @@ std::string board_page(const Board& board, const std::string& day, const LocalTi
 // GET /s/{claim_id}: one session's page; nullopt when no such session is on the board.
 std::optional<std::string> session_page(const Board& board, const std::string& claim_id, const LocalTime& now);
 
+// The day board_page shows: `requested` when it is an event day, else today when it is one,
+// else the first day still to come, else the first day. Empty only for an event without days.
+std::string pick_day(const Event& event, const std::string& requested, const LocalTime& now);
+
+// JSON text safe inside an inline <script>: `<`, `>`, `&` and U+2028/2029 written as \u escapes,
+// so user text can never close the script element.
+std::string script_json_string(std::string_view s);
+
 }  // namespace osb::web

@@ -1,12 +1,199 @@
+// Open Space Board — `openspace-node backup` and `openspace-node morning-reset`.
+//
+// [SECTION] Backups
+// [SECTION] Arguments
+// [SECTION] Subcommands
+//
+// Both work on the database file directly, while the node may be running: SQLite WAL lets the
+// backup read a consistent snapshot, and the reset is one IMMEDIATE transaction that waits on
+// busy_timeout behind the node's writers. The reset takes a seq like any change, so kiosks and
+// web pages learn of it through the change log.
 #include "node/maintenance.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+
+#include "core/time.hpp"
+#include "store/node_store.hpp"
+#include "store/sqlite.hpp"
 
 namespace osb {
 
+namespace fs = std::filesystem;
+
+// [SECTION] Backups
+
+std::string backup_file_name(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "node-%Y%m%d-%H%M%S.db", &tm);
+  return buf;
+}
+
+namespace {
+bool is_backup_name(const std::string& n) {
+  // node-YYYYMMDD-HHMMSS.db
+  if (n.size() != 23 || n.rfind("node-", 0) != 0 || n[13] != '-' || n.substr(20) != ".db") return false;
+  for (std::size_t i : {5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19})
+    if (n[i] < '0' || n[i] > '9') return false;
+  return true;
+}
+}  // namespace
+
+std::vector<std::string> list_backups(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && is_backup_name(e.path().filename().string())) out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());  // the names sort in time order
+  return out;
+}
+
+std::string backup_node_database(const NodeConfig& cfg, std::chrono::system_clock::time_point now) {
+  if (!fs::exists(cfg.database)) throw StoreError(0, "the database " + cfg.database + " does not exist yet (start the node once)");
+  std::error_code ec;
+  fs::create_directories(cfg.backup_dir, ec);
+  if (ec) throw StoreError(0, "cannot create the backup folder " + cfg.backup_dir + ": " + ec.message());
+
+  const fs::path dest = fs::path(cfg.backup_dir) / backup_file_name(now);
+  // Written under a temporary name and renamed, so a half-written file never looks like a backup.
+  const fs::path partial = dest.string() + ".partial";
+  fs::remove(partial, ec);
+  {
+    Database src(cfg.database, /*create=*/false);
+    backup_database(src, partial.string());
+  }
+  fs::rename(partial, dest, ec);
+  if (ec) throw StoreError(0, "cannot rename the backup to " + dest.string() + ": " + ec.message());
+
+  auto backups = list_backups(cfg.backup_dir);
+  const std::size_t keep = static_cast<std::size_t>(std::max(cfg.backup_keep, 1));
+  for (std::size_t i = 0; i + keep < backups.size(); ++i) {
+    fs::remove(backups[i], ec);
+    // A backup opened by someone may have left its WAL files beside it.
+    fs::remove(backups[i] + "-wal", ec);
+    fs::remove(backups[i] + "-shm", ec);
+  }
+  return dest.string();
+}
+
+// [SECTION] Arguments
+
+namespace {
+
+struct Args {
+  std::string config;
+  std::string day;
+  bool help = false;
+  std::string error;  // one line when the arguments are wrong
+};
+
+Args parse_args(int argc, char** argv, bool allow_day) {
+  Args a;
+  for (int i = 2; i < argc; ++i) {
+    const std::string s = argv[i];
+    if (s == "--help" || s == "-h") {
+      a.help = true;
+    } else if (s == "--config" || (allow_day && s == "--day")) {
+      if (i + 1 >= argc) {
+        a.error = s + " needs a value";
+        return a;
+      }
+      (s == "--config" ? a.config : a.day) = argv[++i];
+    } else {
+      a.error = "unknown argument " + s;
+      return a;
+    }
+  }
+  if (!a.help && a.error.empty() && a.config.empty()) a.error = "--config node.toml is required";
+  return a;
+}
+
+// [SECTION] Subcommands
+
+int run_backup(int argc, char** argv) {
+  const Args a = parse_args(argc, argv, false);
+  if (a.help) {
+    std::printf("usage: openspace-node backup --config node.toml\n"
+                "  Copies the live database into [backup] dir as node-YYYYMMDD-HHMMSS.db (UTC) and keeps the newest [backup] keep.\n");
+    return 0;
+  }
+  if (!a.error.empty()) {
+    std::fprintf(stderr, "openspace-node backup: %s\n", a.error.c_str());
+    return 2;
+  }
+  try {
+    const NodeConfig cfg = load_node_config(a.config);
+    std::printf("%s\n", backup_node_database(cfg, std::chrono::system_clock::now()).c_str());
+    return 0;
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "openspace-node backup: %s\n", e.what());
+    return 1;
+  }
+}
+
+int run_morning_reset(int argc, char** argv) {
+  const Args a = parse_args(argc, argv, true);
+  if (a.help) {
+    std::printf("usage: openspace-node morning-reset --config node.toml [--day YYYY-MM-DD]\n"
+                "  When [reset] auto = true: backs up, then moves the day's claims (default: today, venue time) to the archive.\n");
+    return 0;
+  }
+  if (!a.error.empty()) {
+    std::fprintf(stderr, "openspace-node morning-reset: %s\n", a.error.c_str());
+    return 2;
+  }
+  if (!a.day.empty() && !parse_day(a.day)) {
+    std::fprintf(stderr, "openspace-node morning-reset: --day \"%s\" is not a date as YYYY-MM-DD\n", a.day.c_str());
+    return 2;
+  }
+  try {
+    const NodeConfig cfg = load_node_config(a.config);
+    if (!cfg.auto_reset) {
+      std::printf("morning-reset: nothing reset, because [reset] auto is not true in %s.\n", a.config.c_str());
+      return 0;
+    }
+    const std::string day = a.day.empty() ? VenueClock(cfg.event.timezone).now().day : a.day;
+    if (!cfg.event.has_day(day)) {
+      std::printf("morning-reset: nothing reset, because %s is not a day of this event.\n", day.c_str());
+      return 0;
+    }
+    // The backup comes first, so a reset run by mistake can be undone.
+    const std::string backup = backup_node_database(cfg, std::chrono::system_clock::now());
+    std::printf("morning-reset: backed up to %s\n", backup.c_str());
+    NodeStore store(cfg.database, cfg.event);
+    const ResetResult r = store.reset_day(day);
+    if (r.error) {
+      std::fprintf(stderr, "openspace-node morning-reset: %s\n", r.error->message.c_str());
+      return 1;
+    }
+    std::printf("morning-reset: archived %d claim%s of %s (seq %lld).\n", r.archived, r.archived == 1 ? "" : "s", day.c_str(),
+                static_cast<long long>(r.seq));
+    return 0;
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "openspace-node morning-reset: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
 int run_maintenance_subcommand(int argc, char** argv) {
   if (argc < 2) return -1;
-  (void)argv;
+  if (std::strcmp(argv[1], "backup") == 0) return run_backup(argc, argv);
+  if (std::strcmp(argv[1], "morning-reset") == 0) return run_morning_reset(argc, argv);
   return -1;
 }
 

@@ -3,10 +3,29 @@
 // API, keeping the last N) and `openspace-node morning-reset --config node.toml` (back up, then
 // reset today's claims into the archive, only when [reset] auto = true).
 #pragma once
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
 
 namespace osb {
 
 // Returns the exit code, or -1 when argv[1] is not a maintenance subcommand.
 int run_maintenance_subcommand(int argc, char** argv);
+
+// [SECTION] Building blocks (also used by tests)
+
+// "node-YYYYMMDD-HHMMSS.db" for the UTC instant t (UTC so names sort in time order across
+// daylight-saving changes).
+std::string backup_file_name(std::chrono::system_clock::time_point t);
+
+// Backs the node's database up into cfg.backup_dir (created when missing) and deletes the
+// oldest node-*.db backups beyond cfg.backup_keep. Returns the new backup's path. Throws
+// StoreError when the database cannot be read or the backup cannot be written.
+std::string backup_node_database(const NodeConfig& cfg, std::chrono::system_clock::time_point now);
+
+// The backups in `dir` (node-YYYYMMDD-HHMMSS.db), oldest first.
+std::vector<std::string> list_backups(const std::string& dir);
 
 }  // namespace osb
