@@ -5,6 +5,9 @@
 // delivered; 409/400 -> lost (kept, and the UI is told); 5xx/transport -> capped exponential
 // backoff with jitter. Every request carries the kiosk's heartbeat headers (docs/api.md).
 // It never touches the UI: it calls `notify` (the kiosk turns that into an SDL user event).
+// Inside: two threads, each with its own HttpClient and replica connection: one holds the
+// long-poll, the other sends the outbox, so a new claim never waits for a long-poll to end.
+// `notify` is called from either of them, always after the replica write it announces.
 #pragma once
 #include <chrono>
 #include <functional>

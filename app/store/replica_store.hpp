@@ -46,10 +46,17 @@ class ReplicaStore {
   void replace_board(const Board& b);  // full reload (first sync, 410 gone)
   void apply_changes(const Changes& c);  // one transaction; ignores cells already newer
   void mark_synced();                // records now as last_sync_at
+  // Added: the same moment as last_sync_at in milliseconds since 1970 (0 if never), for lag.
+  std::int64_t last_sync_ms();
+  std::optional<Announcement> announcement();
+  std::optional<Cell> cell(const CellKey& key);
 
   // [SECTION] Outbox
   // Validates (normalize_claim), then writes the outbox row: one durable transaction.
-  // Returns the error for invalid claims (nothing written).
+  // Returns the error for invalid claims (nothing written). When the replica has a board it also
+  // refuses a cell it knows is claimed ("taken") or blocked ("blocked"), a cell not on the board
+  // ("not_found") and a second pending claim for the same cell ("taken"); the same claim enqueued
+  // twice is a no-op, another claim under a pending claim_id is "claim_id_reused".
   std::optional<Error> enqueue_claim(Claim claim);
   std::vector<PendingClaim> outbox();  // oldest first
   int outbox_size();
@@ -67,6 +74,12 @@ class ReplicaStore {
   Database& database() { return db_; }
 
  private:
+  std::string meta(const char* key);
+  void set_meta(const char* key, const std::string& value);
+  void store_cell(const Cell& c);
+  void store_announcement(const std::optional<Announcement>& a);
+  void store_synced_now();
+
   Database db_;
 };
 

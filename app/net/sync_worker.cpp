@@ -1,0 +1,459 @@
+// Open Space Board — SyncWorker implementation.
+// [SECTION] Helpers (backoff, URLs, messages)
+// [SECTION] Status
+// [SECTION] Waiting
+// [SECTION] Board thread: full board, then long-poll /changes
+// [SECTION] Outbox thread: POST /claims, oldest first
+// [SECTION] Lifecycle
+//
+// Two threads, two HttpClients, two replica connections. The board thread holds a long-poll
+// open almost all the time; the outbox thread sends claims on its own connection, so a claim
+// tapped during a long-poll goes out at once (kick() only wakes the outbox thread) and the
+// long-poll is never torn down and re-established for it. Cancelling the long-poll on kick
+// would work too, but would cost a reconnect and a full /changes round trip per claim and
+// would interleave two jobs' error handling in one loop. SQLite serialises the two writers
+// (busy_timeout), and every write is one short transaction.
+#include "net/sync_worker.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "core/time.hpp"
+#include "net/codec.hpp"
+#include "net/http_client.hpp"
+#include "store/replica_store.hpp"
+
+namespace osb {
+
+const char* to_string(ConnectionState s) {
+  switch (s) {
+    case ConnectionState::Online: return "online";
+    case ConnectionState::Reconnecting: return "reconnecting";
+    case ConnectionState::Offline: return "offline";
+  }
+  return "offline";
+}
+
+// [SECTION] Helpers (backoff, URLs, messages)
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using SysClock = std::chrono::system_clock;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(SysClock::now().time_since_epoch()).count();
+}
+
+std::string url_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string claim_body(const Claim& c) {
+  json::json j = {{"claim_id", c.claim_id}, {"day", c.day},   {"room", c.room},
+                  {"start", c.start},       {"title", c.title}, {"host", c.host},
+                  {"description", c.description}};
+  return json::dump(j);
+}
+
+// "cell" of an answer body ({"cell","seq"} on success, the current state on a 409), if present.
+std::optional<Cell> cell_of(const std::string& body) {
+  const auto parsed = json::parse_object(body);
+  if (const auto* j = std::get_if<json::json>(&parsed)) {
+    const auto it = j->find("cell");
+    if (it != j->end() && it->is_object()) {
+      auto c = json::decode_cell(*it);
+      if (auto* cell = std::get_if<Cell>(&c)) return *cell;
+    }
+  }
+  return std::nullopt;
+}
+
+// One sentence for staff about a failed exchange.
+std::string describe_failure(const HttpResponse& r, const std::string& url) {
+  if (r.status == 0) return "The node at " + url + " cannot be reached (" + r.transport_error + ").";
+  const Error e = json::decode_error(r.body);
+  std::string msg = "The node answered " + std::to_string(r.status);
+  if (e.code != "bad_answer") msg += " " + e.code + ": " + e.message;
+  else msg += ".";
+  return msg;
+}
+
+}  // namespace
+
+struct SyncWorker::Impl {
+  SyncOptions opt;
+  std::function<void(SyncEvent)> notify;
+  std::unique_ptr<HttpClient> board_http;
+  std::unique_ptr<HttpClient> outbox_http;
+  std::thread board_thread;
+  std::thread outbox_thread;
+
+  // Waiting: both threads sleep on `cv`; stop() and kick() wake them.
+  std::mutex wait_mutex;
+  std::condition_variable cv;
+  bool stopping = false;
+  bool kicked = false;
+
+  // Status, read by the UI thread.
+  mutable std::mutex status_mutex;
+  SyncStatus st;
+  ConnectionState notified_state = ConnectionState::Reconnecting;
+  std::atomic<int> outbox_count{0};
+  std::atomic<std::int64_t> last_sync_ms{0};
+
+  void emit(SyncEvent e) {
+    if (notify) notify(e);
+  }
+
+  // [SECTION] Status
+
+  ConnectionState effective_state_locked(SysClock::time_point now) const {
+    if (st.state == ConnectionState::Reconnecting && now - st.offline_since >= std::chrono::milliseconds(opt.offline_after_ms))
+      return ConnectionState::Offline;
+    return st.state;
+  }
+
+  // Tells the UI when the state it would show has changed.
+  void publish_state() {
+    bool changed = false;
+    {
+      std::lock_guard lock(status_mutex);
+      const auto s = effective_state_locked(SysClock::now());
+      changed = s != notified_state;
+      notified_state = s;
+    }
+    if (changed) emit(SyncEvent::StatusChanged);
+  }
+
+  // The node answered (any HTTP answer below 500 means it is there and well).
+  void answered() {
+    {
+      std::lock_guard lock(status_mutex);
+      st.state = ConnectionState::Online;
+    }
+    publish_state();
+  }
+
+  void failed(const std::string& message) {
+    {
+      std::lock_guard lock(status_mutex);
+      if (st.state == ConnectionState::Online) {
+        st.state = ConnectionState::Reconnecting;
+        st.offline_since = SysClock::now();
+      }
+      st.last_error = message;
+    }
+    publish_state();
+  }
+
+  // The replica is in step with the node as of now.
+  void synced(std::int64_t at_ms) { last_sync_ms = at_ms; }
+
+  // When Reconnecting turns into Offline (so a waiting thread can wake up and say so).
+  std::optional<SysClock::time_point> offline_deadline() const {
+    std::lock_guard lock(status_mutex);
+    if (st.state != ConnectionState::Reconnecting || notified_state == ConnectionState::Offline) return std::nullopt;
+    return st.offline_since + std::chrono::milliseconds(opt.offline_after_ms);
+  }
+
+  void set_heartbeat(HttpClient& http) {
+    http.set_header("X-Kiosk-Outbox", std::to_string(outbox_count.load()));
+    const std::int64_t last = last_sync_ms.load();
+    if (last > 0) http.set_header("X-Kiosk-Lag-Ms", std::to_string(std::max<std::int64_t>(0, now_ms() - last)));
+  }
+
+  // [SECTION] Waiting
+
+  // Capped exponential backoff with full jitter: uniform in [0, min(max, min * 2^(n-1))], so
+  // a hundred kiosks that lost the node together do not come back in lockstep.
+  int backoff_ms(int failures, std::mt19937& rng) const {
+    const int shift = std::clamp(failures - 1, 0, 20);
+    const long long cap = std::min<long long>(opt.backoff_max_ms, static_cast<long long>(opt.backoff_min_ms) << shift);
+    return static_cast<int>(std::uniform_int_distribution<long long>(0, std::max<long long>(cap, 1))(rng));
+  }
+
+  // Sleeps up to `ms`; returns early on stop, and on kick when `wake_on_kick`. Wakes at the
+  // moment Reconnecting turns into Offline to tell the UI. Returns false when stopping.
+  bool wait_for(int ms, bool wake_on_kick) {
+    const auto until = Clock::now() + std::chrono::milliseconds(ms);
+    while (true) {
+      auto wake = until;
+      if (const auto d = offline_deadline()) {
+        const auto in = std::chrono::duration_cast<Clock::duration>(*d - SysClock::now());
+        wake = std::min(wake, Clock::now() + std::max(in, Clock::duration::zero()) + std::chrono::milliseconds(5));
+      }
+      {
+        std::unique_lock lock(wait_mutex);
+        cv.wait_until(lock, wake, [&] { return stopping || (wake_on_kick && kicked); });
+        if (stopping) return false;
+        if (wake_on_kick && kicked) {
+          kicked = false;
+          return true;
+        }
+      }
+      publish_state();
+      if (Clock::now() >= until) return true;
+    }
+  }
+
+  bool is_stopping() {
+    std::lock_guard lock(wait_mutex);
+    return stopping;
+  }
+
+  void kick() {
+    {
+      std::lock_guard lock(wait_mutex);
+      kicked = true;
+    }
+    cv.notify_all();
+  }
+
+  // [SECTION] Board thread: full board, then long-poll /changes
+
+  void board_loop() {
+    std::mt19937 rng(std::random_device{}());
+    std::optional<ReplicaStore> store;
+    int failures = 0;
+    // At start the whole board is fetched as soon as the node answers (the replica is shown
+    // meanwhile); afterwards only after a 410 (the node's database was replaced).
+    bool need_board = true;
+    while (!is_stopping()) {
+      try {
+        if (!store) {
+          store.emplace(opt.replica_path);
+          synced(store->last_sync_ms());
+        }
+        outbox_count = store->outbox_size();
+        set_heartbeat(*board_http);
+        HttpResponse r;
+        bool ok = false;
+        if (need_board) {
+          r = board_http->get("/api/v1/board");
+          if (r.cancelled) break;
+          if (r.status == 200) {
+            auto d = json::decode_board(r.body);
+            if (auto* b = std::get_if<Board>(&d)) {
+              store->replace_board(*b);
+              synced(store->last_sync_ms());
+              need_board = false;
+              ok = true;
+              answered();
+              emit(SyncEvent::BoardChanged);
+            } else {
+              r.status = 502;  // a shape we cannot read counts as a sick node: back off
+              r.body = json::dump(json::error_body(std::get<Error>(d)));
+            }
+          }
+        } else {
+          const std::string path = "/api/v1/changes?since=" + std::to_string(store->seq()) +
+                                   "&wait=" + std::to_string(opt.long_poll_s) + "&epoch=" + url_encode(store->epoch());
+          r = board_http->get(path, opt.long_poll_s * 1000 + 15000);
+          if (r.cancelled) break;
+          if (r.status == 200) {
+            auto d = json::decode_changes(r.body);
+            if (auto* ch = std::get_if<Changes>(&d)) {
+              if (ch->epoch != store->epoch()) {
+                need_board = true;  // cannot happen with epoch= in the query, but never mix two boards
+              } else if (!ch->cells.empty() || ch->seq != store->seq() || ch->announcement != store->announcement()) {
+                store->apply_changes(*ch);
+                emit(SyncEvent::BoardChanged);
+              } else {
+                store->mark_synced();
+              }
+              synced(store->last_sync_ms());
+              ok = true;
+              answered();
+            } else {
+              r.status = 502;
+              r.body = json::dump(json::error_body(std::get<Error>(d)));
+            }
+          } else if (r.status == 410) {
+            need_board = true;  // the node's database was replaced, or we are ahead of it: reload
+            ok = true;
+            answered();
+          }
+        }
+        if (ok) {
+          if (failures > 0) kick();  // the node is back: send pending claims now, not after the backoff
+          failures = 0;
+          continue;
+        }
+        if (r.status != 0 && r.status < 500) answered();  // 4xx: reachable, but something to tell staff
+        ++failures;
+        failed(describe_failure(r, opt.node_url));
+        if (!wait_for(backoff_ms(failures, rng), false)) break;
+      } catch (const std::exception& e) {
+        // The replica file failed (disk full, I/O): say so and retry; the node's data is safe.
+        ++failures;
+        failed(std::string("The kiosk's replica failed: ") + e.what() + ".");
+        if (!wait_for(opt.backoff_max_ms, false)) break;
+      }
+    }
+  }
+
+  // [SECTION] Outbox thread: POST /claims, oldest first
+
+  void outbox_loop() {
+    std::mt19937 rng(std::random_device{}());
+    std::optional<ReplicaStore> store;
+    int failures = 0;
+    while (!is_stopping()) {
+      try {
+        if (!store) store.emplace(opt.replica_path);
+        const auto pending = store->outbox();
+        outbox_count = static_cast<int>(pending.size());
+        if (pending.empty()) {
+          // A kick brings the next claim at once; the timeout also picks up claims enqueued by
+          // a caller that forgot to kick.
+          if (!wait_for(1000, true)) break;
+          continue;
+        }
+        // Strictly in order: the oldest claim goes first and is retried (same claim_id) until
+        // the node gives a final answer, so a later claim never overtakes it.
+        const Claim& claim = pending.front().claim;
+        store->note_attempt(claim.claim_id);
+        set_heartbeat(*outbox_http);
+        const HttpResponse r = outbox_http->post("/api/v1/claims", claim_body(claim));
+        if (r.cancelled) break;
+        const int s = r.status;
+        if (s == 200 || s == 201) {
+          if (const auto cell = cell_of(r.body)) {
+            store->claim_delivered(claim.claim_id, *cell);
+            outbox_count = store->outbox_size();
+            failures = 0;
+            answered();
+            emit(SyncEvent::ClaimDelivered);
+            emit(SyncEvent::BoardChanged);
+            continue;
+          }
+          ++failures;
+          failed("The node accepted a claim but its answer had no cell.");
+          if (!wait_for(backoff_ms(failures, rng), true)) break;
+          continue;
+        }
+        if (s == 400 || s == 404 || s == 409 || s == 413) {
+          // A final answer: this claim will never be accepted. Keep it, with the node's reason.
+          Error e = json::decode_error(r.body);
+          if (e.code == "bad_answer") e = Error{s == 404 ? "not_found" : s == 409 ? "taken" : "invalid", e.message};
+          store->claim_lost(claim.claim_id, e, cell_of(r.body));
+          outbox_count = store->outbox_size();
+          failures = 0;
+          answered();
+          emit(SyncEvent::ClaimLost);
+          emit(SyncEvent::BoardChanged);
+          continue;
+        }
+        if (s == 429) {
+          // The node asked us to slow down: wait exactly that long; a tap does not cut it short.
+          answered();
+          const int wait_s = r.retry_after_s >= 0 ? r.retry_after_s : 1;
+          {
+            std::lock_guard lock(status_mutex);
+            st.last_error = "The node asked this kiosk to wait " + std::to_string(wait_s) + " s before the next claim.";
+          }
+          if (!wait_for(std::max(wait_s, 1) * 1000, false)) break;
+          continue;
+        }
+        if (s == 401 || s == 403) {
+          answered();
+          {
+            std::lock_guard lock(status_mutex);
+            st.last_error = "The node refused this kiosk's token; check [kiosk].token in its configuration.";
+          }
+          if (!wait_for(opt.backoff_max_ms, true)) break;
+          continue;
+        }
+        // 5xx, transport failure or anything unexpected: keep the claim and try again later.
+        ++failures;
+        failed(describe_failure(r, opt.node_url));
+        if (!wait_for(backoff_ms(failures, rng), true)) break;
+      } catch (const std::exception& e) {
+        ++failures;
+        failed(std::string("The kiosk's replica failed: ") + e.what() + ".");
+        if (!wait_for(opt.backoff_max_ms, false)) break;
+      }
+    }
+  }
+};
+
+// [SECTION] Lifecycle
+
+SyncWorker::SyncWorker(SyncOptions options, std::function<void(SyncEvent)> notify) : impl_(std::make_unique<Impl>()) {
+  impl_->opt = std::move(options);
+  impl_->notify = std::move(notify);
+  HttpOptions http;
+  http.ca_file = impl_->opt.ca_file;
+  http.headers["Authorization"] = "Bearer " + impl_->opt.token;
+  http.headers["X-Kiosk-Version"] = impl_->opt.version;
+  http.headers["X-Kiosk-Outbox"] = "0";
+  impl_->board_http = std::make_unique<HttpClient>(impl_->opt.node_url, http);
+  impl_->outbox_http = std::make_unique<HttpClient>(impl_->opt.node_url, http);
+  // Until the node has answered once, the kiosk is reconnecting (and offline after offline_after_ms).
+  impl_->st.state = ConnectionState::Reconnecting;
+  impl_->st.offline_since = std::chrono::system_clock::now();
+}
+
+SyncWorker::~SyncWorker() { stop(); }
+
+void SyncWorker::start() {
+  if (impl_->board_thread.joinable() || impl_->outbox_thread.joinable()) return;
+  {
+    std::lock_guard lock(impl_->wait_mutex);
+    impl_->stopping = false;
+  }
+  impl_->board_http->reset_cancel();
+  impl_->outbox_http->reset_cancel();
+  impl_->board_thread = std::thread([this] { impl_->board_loop(); });
+  impl_->outbox_thread = std::thread([this] { impl_->outbox_loop(); });
+}
+
+void SyncWorker::stop() {
+  {
+    std::lock_guard lock(impl_->wait_mutex);
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+  impl_->board_http->cancel();  // a held long-poll returns within ~100 ms
+  impl_->outbox_http->cancel();
+  if (impl_->board_thread.joinable()) impl_->board_thread.join();
+  if (impl_->outbox_thread.joinable()) impl_->outbox_thread.join();
+}
+
+void SyncWorker::kick() { impl_->kick(); }
+
+SyncStatus SyncWorker::status() const {
+  SyncStatus s;
+  const auto now = std::chrono::system_clock::now();
+  {
+    std::lock_guard lock(impl_->status_mutex);
+    s = impl_->st;
+    s.state = impl_->effective_state_locked(now);
+  }
+  s.outbox = impl_->outbox_count.load();
+  const std::int64_t last = impl_->last_sync_ms.load();
+  if (last > 0) {
+    s.last_sync = std::chrono::system_clock::time_point(std::chrono::milliseconds(last));
+    s.lag_ms = std::max<long long>(0, now_ms() - last);
+  }
+  return s;
+}
+
+}  // namespace osb

@@ -1,0 +1,381 @@
+// Open Space Board — ReplicaStore implementation.
+// [SECTION] Schema and migrations
+// [SECTION] Helpers (rows <-> cells, meta)
+// [SECTION] The board as last seen
+// [SECTION] Outbox
+// [SECTION] Lost claims
+#include "store/replica_store.hpp"
+
+#include <chrono>
+
+#include "core/time.hpp"
+
+namespace osb {
+
+// [SECTION] Schema and migrations
+// Version 1. store/ does not know JSON, so the event is kept as tables (days, rooms, slots) and
+// meta keys. A database from a newer program is refused, never modified.
+
+namespace {
+
+const char* kReplicaSchemaV1 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE days (pos INTEGER PRIMARY KEY, day TEXT NOT NULL);
+CREATE TABLE rooms (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, where_text TEXT NOT NULL);
+CREATE TABLE slots (pos INTEGER PRIMARY KEY, start_min INTEGER NOT NULL, end_min INTEGER NOT NULL);
+CREATE TABLE cells (
+  day TEXT NOT NULL, room TEXT NOT NULL, start TEXT NOT NULL, end_time TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open','claimed','blocked')),
+  title TEXT NOT NULL DEFAULT '', host TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+  claim_id TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT '',
+  seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, room, start));
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, claim_id TEXT NOT NULL UNIQUE,
+  day TEXT NOT NULL, room TEXT NOT NULL, start TEXT NOT NULL,
+  title TEXT NOT NULL, host TEXT NOT NULL, description TEXT NOT NULL,
+  created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE lost (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, claim_id TEXT NOT NULL UNIQUE,
+  day TEXT NOT NULL, room TEXT NOT NULL, start TEXT NOT NULL,
+  title TEXT NOT NULL, host TEXT NOT NULL, description TEXT NOT NULL,
+  error_code TEXT NOT NULL, error_message TEXT NOT NULL,
+  has_cell INTEGER NOT NULL DEFAULT 0,
+  cell_end TEXT NOT NULL DEFAULT '', cell_state TEXT NOT NULL DEFAULT 'open',
+  cell_title TEXT NOT NULL DEFAULT '', cell_host TEXT NOT NULL DEFAULT '', cell_description TEXT NOT NULL DEFAULT '',
+  cell_claim_id TEXT NOT NULL DEFAULT '', cell_label TEXT NOT NULL DEFAULT '', cell_seq INTEGER NOT NULL DEFAULT 0,
+  at TEXT NOT NULL, acknowledged INTEGER NOT NULL DEFAULT 0);
+)sql";
+
+#define CELL_COLUMNS "day, room, start, end_time, state, title, host, description, claim_id, label, seq"
+#define CLAIM_COLUMNS "claim_id, day, room, start, title, host, description"
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string now_iso() { return iso_utc(std::chrono::system_clock::now()); }
+
+// [SECTION] Helpers (rows <-> cells, meta)
+
+Cell cell_from_row(Statement& s) {
+  Cell c;
+  c.day = s.text(0);
+  c.room = s.text(1);
+  c.start = s.text(2);
+  c.end = s.text(3);
+  c.state = cell_state_from_string(s.text(4)).value_or(CellState::Open);
+  c.title = s.text(5);
+  c.host = s.text(6);
+  c.description = s.text(7);
+  c.claim_id = s.text(8);
+  c.label = s.text(9);
+  c.seq = s.int64(10);
+  return c;
+}
+
+// Claim columns starting at `col`.
+Claim claim_from_row(Statement& s, int col) {
+  return Claim{s.text(col), s.text(col + 1), s.text(col + 2), s.text(col + 3),
+               s.text(col + 4), s.text(col + 5), s.text(col + 6)};
+}
+
+}  // namespace
+
+ReplicaStore::ReplicaStore(const std::string& path) : db_(path) {
+  Transaction tx(db_);
+  const int v = db_.user_version();
+  if (v > kReplicaSchemaVersion)
+    throw StoreError(0, "replica " + db_.path() + " was written by a newer Open Space Board (schema " + std::to_string(v) +
+                            "; this program knows up to " + std::to_string(kReplicaSchemaVersion) + "): refusing to open it");
+  if (v < 1) {
+    db_.exec(kReplicaSchemaV1);
+    db_.set_user_version(1);
+  }
+  tx.commit();
+}
+
+std::string ReplicaStore::meta(const char* key) {
+  auto& s = db_.prepare("SELECT value FROM meta WHERE key = ?");
+  s.bind(1, key);
+  std::string v = s.step() ? s.text(0) : std::string();
+  s.reset();
+  return v;
+}
+
+void ReplicaStore::set_meta(const char* key, const std::string& value) {
+  db_.prepare("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind_all(key, value)
+      .run();
+}
+
+// Keeps the stored cell when it is newer than `c` (a change that arrived late must not undo a later one).
+void ReplicaStore::store_cell(const Cell& c) {
+  db_.prepare("INSERT INTO cells(" CELL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT(day, room, start) DO UPDATE SET end_time = excluded.end_time, state = excluded.state, "
+              "title = excluded.title, host = excluded.host, description = excluded.description, "
+              "claim_id = excluded.claim_id, label = excluded.label, seq = excluded.seq "
+              "WHERE excluded.seq >= cells.seq")
+      .bind_all(c.day, c.room, c.start, c.end, std::string(to_string(c.state)), c.title, c.host, c.description,
+                c.claim_id, c.label, c.seq)
+      .run();
+}
+
+void ReplicaStore::store_announcement(const std::optional<Announcement>& a) {
+  if (a && !a->text.empty()) {
+    set_meta("ann_text", a->text);
+    set_meta("ann_until", a->until);
+  } else {
+    db_.prepare("DELETE FROM meta WHERE key IN ('ann_text', 'ann_until')").run();
+  }
+}
+
+void ReplicaStore::store_synced_now() {
+  set_meta("last_sync_at", now_iso());
+  set_meta("last_sync_ms", std::to_string(now_ms()));
+}
+
+// [SECTION] The board as last seen
+
+bool ReplicaStore::has_board() { return meta("has_board") == "1"; }
+
+std::string ReplicaStore::epoch() { return meta("epoch"); }
+
+std::int64_t ReplicaStore::seq() {
+  const std::string v = meta("seq");
+  return v.empty() ? 0 : std::stoll(v);
+}
+
+std::string ReplicaStore::last_sync_at() { return meta("last_sync_at"); }
+
+std::int64_t ReplicaStore::last_sync_ms() {
+  const std::string v = meta("last_sync_ms");
+  return v.empty() ? 0 : std::stoll(v);
+}
+
+std::optional<Announcement> ReplicaStore::announcement() {
+  auto& s = db_.prepare("SELECT (SELECT value FROM meta WHERE key='ann_text'), (SELECT value FROM meta WHERE key='ann_until')");
+  s.step();
+  std::optional<Announcement> a;
+  if (!s.is_null(0) && !s.text(0).empty()) a = Announcement{s.text(0), s.text(1)};
+  s.reset();
+  return a;
+}
+
+std::optional<Cell> ReplicaStore::cell(const CellKey& key) {
+  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE day = ? AND room = ? AND start = ?");
+  s.bind_all(key.day, key.room, key.start);
+  std::optional<Cell> c;
+  if (s.step()) c = cell_from_row(s);
+  s.reset();
+  return c;
+}
+
+Board ReplicaStore::board() {
+  Transaction tx(db_, Transaction::Mode::Deferred);  // one consistent snapshot while the sync thread writes
+  Board b;
+  b.epoch = epoch();
+  b.seq = seq();
+  b.event.name = meta("event_name");
+  b.event.timezone = meta("event_timezone");
+  b.announcement = announcement();
+  {
+    auto& s = db_.prepare("SELECT day FROM days ORDER BY pos");
+    while (s.step()) b.event.days.push_back(s.text(0));
+    s.reset();
+  }
+  {
+    auto& s = db_.prepare("SELECT id, name, where_text FROM rooms ORDER BY pos");
+    while (s.step()) b.event.rooms.push_back(Room{s.text(0), s.text(1), s.text(2)});
+    s.reset();
+  }
+  {
+    auto& s = db_.prepare("SELECT start_min, end_min FROM slots ORDER BY pos");
+    while (s.step()) b.event.slots.push_back(SlotTime{static_cast<int>(s.int64(0)), static_cast<int>(s.int64(1))});
+    s.reset();
+  }
+  {
+    auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells ORDER BY day, start, room");
+    while (s.step()) b.cells.push_back(cell_from_row(s));
+    s.reset();
+  }
+  tx.commit();
+  return b;
+}
+
+void ReplicaStore::replace_board(const Board& b) {
+  Transaction tx(db_);
+  db_.prepare("DELETE FROM days").run();
+  db_.prepare("DELETE FROM rooms").run();
+  db_.prepare("DELETE FROM slots").run();
+  db_.prepare("DELETE FROM cells").run();
+  for (std::size_t i = 0; i < b.event.days.size(); ++i)
+    db_.prepare("INSERT INTO days(pos, day) VALUES (?, ?)").bind_all(static_cast<std::int64_t>(i), b.event.days[i]).run();
+  for (std::size_t i = 0; i < b.event.rooms.size(); ++i) {
+    const Room& r = b.event.rooms[i];
+    db_.prepare("INSERT INTO rooms(pos, id, name, where_text) VALUES (?, ?, ?, ?)")
+        .bind_all(static_cast<std::int64_t>(i), r.id, r.name, r.where)
+        .run();
+  }
+  for (std::size_t i = 0; i < b.event.slots.size(); ++i)
+    db_.prepare("INSERT INTO slots(pos, start_min, end_min) VALUES (?, ?, ?)")
+        .bind_all(static_cast<std::int64_t>(i), b.event.slots[i].start, b.event.slots[i].end)
+        .run();
+  for (const Cell& c : b.cells) store_cell(c);
+  set_meta("epoch", b.epoch);
+  set_meta("seq", std::to_string(b.seq));
+  set_meta("event_name", b.event.name);
+  set_meta("event_timezone", b.event.timezone);
+  store_announcement(b.announcement);
+  set_meta("has_board", "1");
+  store_synced_now();
+  tx.commit();
+}
+
+void ReplicaStore::apply_changes(const Changes& c) {
+  Transaction tx(db_);
+  for (const Cell& cell : c.cells) store_cell(cell);
+  if (!c.epoch.empty()) set_meta("epoch", c.epoch);
+  if (c.seq > seq()) set_meta("seq", std::to_string(c.seq));
+  store_announcement(c.announcement);
+  store_synced_now();
+  tx.commit();
+}
+
+void ReplicaStore::mark_synced() {
+  Transaction tx(db_);
+  store_synced_now();
+  tx.commit();
+}
+
+// [SECTION] Outbox
+
+std::optional<Error> ReplicaStore::enqueue_claim(Claim claim) {
+  if (auto e = normalize_claim(claim)) return e;
+  Transaction tx(db_);
+  {
+    auto& s = db_.prepare("SELECT " CLAIM_COLUMNS " FROM outbox WHERE claim_id = ?");
+    s.bind(1, claim.claim_id);
+    if (s.step()) {
+      const Claim existing = claim_from_row(s, 0);
+      s.reset();
+      // Enqueueing the same claim twice (a double tap) is harmless; new content under an old id is not.
+      if (existing.same_content(claim)) return std::nullopt;
+      return Error{"claim_id_reused", "This claim id is already used by another pending claim."};
+    }
+    s.reset();
+  }
+  if (has_board()) {
+    const auto c = cell(CellKey{claim.day, claim.room, claim.start});
+    if (!c) return Error{"not_found", "This session slot is not on the board."};
+    if (c->state == CellState::Claimed) return Error{"taken", "This slot has already been claimed."};
+    if (c->state == CellState::Blocked) return Error{"blocked", "This slot is blocked by the organisers."};
+  }
+  {
+    auto& s = db_.prepare("SELECT 1 FROM outbox WHERE day = ? AND room = ? AND start = ?");
+    s.bind_all(claim.day, claim.room, claim.start);
+    const bool pending = s.step();
+    s.reset();
+    if (pending) return Error{"taken", "This slot already has a claim waiting to be sent from this screen."};
+  }
+  db_.prepare("INSERT INTO outbox(" CLAIM_COLUMNS ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, now_iso())
+      .run();
+  tx.commit();
+  return std::nullopt;
+}
+
+std::vector<PendingClaim> ReplicaStore::outbox() {
+  std::vector<PendingClaim> out;
+  auto& s = db_.prepare("SELECT " CLAIM_COLUMNS ", created_at, attempts FROM outbox ORDER BY id");
+  while (s.step()) out.push_back(PendingClaim{claim_from_row(s, 0), s.text(7), static_cast<int>(s.int64(8))});
+  s.reset();
+  return out;
+}
+
+int ReplicaStore::outbox_size() {
+  auto& s = db_.prepare("SELECT count(*) FROM outbox");
+  s.step();
+  const int n = static_cast<int>(s.int64(0));
+  s.reset();
+  return n;
+}
+
+void ReplicaStore::note_attempt(const std::string& claim_id) {
+  db_.prepare("UPDATE outbox SET attempts = attempts + 1 WHERE claim_id = ?").bind(1, claim_id).run();
+}
+
+void ReplicaStore::claim_delivered(const std::string& claim_id, const Cell& cell) {
+  Transaction tx(db_);
+  db_.prepare("DELETE FROM outbox WHERE claim_id = ?").bind(1, claim_id).run();
+  store_cell(cell);
+  tx.commit();
+}
+
+void ReplicaStore::claim_lost(const std::string& claim_id, const Error& error, const std::optional<Cell>& cell) {
+  Transaction tx(db_);
+  auto& s = db_.prepare("SELECT " CLAIM_COLUMNS " FROM outbox WHERE claim_id = ?");
+  s.bind(1, claim_id);
+  if (s.step()) {
+    const Claim c = claim_from_row(s, 0);
+    s.reset();
+    auto& ins = db_.prepare(
+        "INSERT OR REPLACE INTO lost(" CLAIM_COLUMNS ", error_code, error_message, has_cell, cell_end, cell_state, "
+        "cell_title, cell_host, cell_description, cell_claim_id, cell_label, cell_seq, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind_all(c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, error.code, error.message,
+                 cell ? 1 : 0);
+    const Cell none;
+    const Cell& k = cell ? *cell : none;
+    ins.bind(11, k.end).bind(12, to_string(k.state)).bind(13, k.title).bind(14, k.host).bind(15, k.description);
+    ins.bind(16, k.claim_id).bind(17, k.label).bind(18, k.seq).bind(19, now_iso());
+    ins.run();
+    db_.prepare("DELETE FROM outbox WHERE claim_id = ?").bind(1, claim_id).run();
+  } else {
+    s.reset();
+  }
+  if (cell) store_cell(*cell);
+  tx.commit();
+}
+
+// [SECTION] Lost claims
+
+std::vector<LostClaim> ReplicaStore::lost_claims(bool unacknowledged_only) {
+  std::vector<LostClaim> out;
+  auto& s = db_.prepare(
+      "SELECT " CLAIM_COLUMNS ", error_code, error_message, has_cell, cell_end, cell_state, cell_title, cell_host, "
+      "cell_description, cell_claim_id, cell_label, cell_seq, at, acknowledged FROM lost "
+      "WHERE acknowledged = 0 OR ? = 0 ORDER BY id");
+  s.bind(1, unacknowledged_only ? 1 : 0);
+  while (s.step()) {
+    LostClaim l;
+    l.claim = claim_from_row(s, 0);
+    l.error = Error{s.text(7), s.text(8)};
+    if (s.int64(9)) {
+      Cell c;
+      c.day = l.claim.day;
+      c.room = l.claim.room;
+      c.start = l.claim.start;
+      c.end = s.text(10);
+      c.state = cell_state_from_string(s.text(11)).value_or(CellState::Open);
+      c.title = s.text(12);
+      c.host = s.text(13);
+      c.description = s.text(14);
+      c.claim_id = s.text(15);
+      c.label = s.text(16);
+      c.seq = s.int64(17);
+      l.cell = c;
+    }
+    l.at = s.text(18);
+    l.acknowledged = s.int64(19) != 0;
+    out.push_back(std::move(l));
+  }
+  s.reset();
+  return out;
+}
+
+void ReplicaStore::acknowledge_lost(const std::string& claim_id) {
+  db_.prepare("UPDATE lost SET acknowledged = 1 WHERE claim_id = ?").bind(1, claim_id).run();
+}
+
+}  // namespace osb
