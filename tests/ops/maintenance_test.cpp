@@ -1,0 +1,158 @@
+// `openspace-node backup` and `openspace-node morning-reset` on real SQLite files.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "node/maintenance.hpp"
+#include "store/node_store.hpp"
+#include "support/sample_event.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace osb;
+
+namespace {
+
+constexpr const char* kEvent = R"(name = "Test Open Spaces"
+days = ["2030-03-11", "2030-03-12"]
+[[rooms]]
+id = "A"
+name = "Room A"
+[[rooms]]
+id = "B"
+name = "Room B"
+[[slots]]
+start = "10:00"
+end = "11:00"
+)";
+
+std::string node_toml(bool auto_reset, int keep) {
+  return std::string(R"([node]
+listen = "127.0.0.1:0"
+database = "var/node.db"
+event = "event.toml"
+[auth]
+staff_pin = "pbkdf2-sha256$200000$1c753ff154cef2addfb9cc9ad6f6c972$cc29f5cc03df36fe43b5ce53e5dfb2b4a84be62a194de51bbc9467526adc3d40"
+[reset]
+auto = )") + (auto_reset ? "true" : "false") + R"(
+[backup]
+dir = "backups"
+keep = )" + std::to_string(keep) + "\n";
+}
+
+struct Site {
+  test::TempDir dir;
+  std::string config;
+  NodeConfig cfg;
+  explicit Site(bool auto_reset = true, int keep = 3) {
+    dir.write("event.toml", kEvent);
+    config = dir.write("node.toml", node_toml(auto_reset, keep));
+    cfg = load_node_config(config);
+    std::filesystem::create_directories(std::filesystem::path(cfg.database).parent_path());
+  }
+  void claim(const std::string& id, const std::string& day) {
+    NodeStore store(cfg.database, cfg.event);
+    REQUIRE(store.claim(test::sample_claim(id, "A", "10:00", day), test::early()).ok());
+  }
+};
+
+int run(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return run_maintenance_subcommand(static_cast<int>(args.size()), argv.data());
+}
+
+}  // namespace
+
+TEST_CASE("backup: names sort in time order and only the newest `keep` stay") {
+  Site site(true, 3);
+  site.claim("claim-0001", "2030-03-11");
+  const auto t0 = std::chrono::sys_days{std::chrono::year{2030} / 3 / 11} + std::chrono::hours{7};
+  CHECK(backup_file_name(t0) == "node-20300311-070000.db");
+  std::vector<std::string> made;
+  for (int i = 0; i < 5; ++i) made.push_back(backup_node_database(site.cfg, t0 + std::chrono::minutes{15 * i}));
+  const auto kept = list_backups(site.cfg.backup_dir);
+  REQUIRE(kept.size() == 3);
+  CHECK(kept == std::vector<std::string>(made.begin() + 2, made.end()));
+  CHECK_FALSE(std::filesystem::exists(made[0]));
+  // No temporary file is left behind.
+  for (const auto& e : std::filesystem::directory_iterator(site.cfg.backup_dir))
+    CHECK(e.path().extension() == ".db");
+
+  // The backup is a whole database with the claim in it.
+  NodeStore restored(kept.back(), site.cfg.event);
+  const auto claimed = restored.claimed_cells();
+  REQUIRE(claimed.size() == 1);
+  CHECK(claimed[0].claim_id == "claim-0001");
+}
+
+TEST_CASE("backup subcommand: exit 0 and a new file, exit 2 on a config error") {
+  Site site;
+  site.claim("claim-0001", "2030-03-11");
+  CHECK(run({"openspace-node", "backup", "--config", site.config}) == 0);
+  CHECK(list_backups(site.cfg.backup_dir).size() == 1);
+  CHECK(run({"openspace-node", "backup"}) == 2);
+  CHECK(run({"openspace-node", "backup", "--config", site.dir.file("missing.toml")}) == 2);
+  site.dir.write("bad.toml", "[node]\nlisten = \"nowhere\"\n");
+  CHECK(run({"openspace-node", "backup", "--config", site.dir.file("bad.toml")}) == 2);
+  CHECK(run({"openspace-node", "serve"}) == -1);
+}
+
+TEST_CASE("backup subcommand: exit 1 when there is no database yet") {
+  Site site;
+  CHECK(run({"openspace-node", "backup", "--config", site.config}) == 1);
+  CHECK(list_backups(site.cfg.backup_dir).empty());
+}
+
+TEST_CASE("morning-reset does nothing when [reset] auto is false") {
+  Site site(false);
+  site.claim("claim-0001", "2030-03-11");
+  CHECK(run({"openspace-node", "morning-reset", "--config", site.config, "--day", "2030-03-11"}) == 0);
+  NodeStore store(site.cfg.database, site.cfg.event);
+  CHECK(store.claimed_count("2030-03-11") == 1);
+  CHECK(list_backups(site.cfg.backup_dir).empty());
+}
+
+TEST_CASE("morning-reset backs up, then archives the day's claims and takes a seq") {
+  Site site(true);
+  site.claim("claim-0001", "2030-03-11");
+  site.claim("claim-0002", "2030-03-12");
+  std::int64_t seq_before = 0;
+  {
+    NodeStore store(site.cfg.database, site.cfg.event);
+    seq_before = store.seq();
+  }
+  CHECK(run({"openspace-node", "morning-reset", "--config", site.config, "--day", "2030-03-11"}) == 0);
+  const auto backups = list_backups(site.cfg.backup_dir);
+  REQUIRE(backups.size() == 1);
+  {
+    // The backup was taken before the reset: it still has both claims.
+    NodeStore before(backups[0], site.cfg.event);
+    CHECK(before.claimed_cells().size() == 2);
+  }
+  NodeStore store(site.cfg.database, site.cfg.event);
+  CHECK(store.claimed_count("2030-03-11") == 0);
+  CHECK(store.claimed_count("2030-03-12") == 1);
+  CHECK(store.seq() > seq_before);
+  const auto archived = store.archive("2030-03-11");
+  REQUIRE(archived.size() == 1);
+  CHECK(archived[0].reason == "reset");
+  CHECK(archived[0].claim.claim_id == "claim-0001");
+  // The change log tells kiosks: the reset cell is in changes since the old seq.
+  bool seen = false;
+  for (const auto& c : store.changes_since(seq_before).cells) seen = seen || (c.day == "2030-03-11" && c.room == "A");
+  CHECK(seen);
+}
+
+TEST_CASE("morning-reset: a day outside the event resets nothing and a bad --day exits 2") {
+  Site site(true);
+  site.claim("claim-0001", "2030-03-11");
+  CHECK(run({"openspace-node", "morning-reset", "--config", site.config, "--day", "2031-01-01"}) == 0);
+  CHECK(run({"openspace-node", "morning-reset", "--config", site.config, "--day", "11/03/2030"}) == 2);
+  NodeStore store(site.cfg.database, site.cfg.event);
+  CHECK(store.claimed_count("2030-03-11") == 1);
+}
