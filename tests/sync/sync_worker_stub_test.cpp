@@ -1,0 +1,228 @@
+// SyncWorker against a scripted HTTP server (cpp-httplib on 127.0.0.1, real libcurl, real
+// replica files): the answers a real node rarely gives on demand (503, 429 with Retry-After, a
+// long-poll that never ends) and the exact headers the worker sends. The behaviour against the
+// real node is in sync_worker_test.cpp.
+#include <doctest/doctest.h>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+#include "net/codec.hpp"
+#include "support/temp_dir.hpp"
+#include "sync_support.hpp"
+
+using namespace osb;
+using namespace osb::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct SeenRequest {
+  std::string method, path, body;
+  std::map<std::string, std::string> headers;  // the X-Kiosk-* and Authorization headers
+  std::chrono::steady_clock::time_point at;
+};
+
+// A node stand-in: serves a fixed board, holds every /changes until stopped, and answers
+// POST /claims with `claim_answer` (503 by default).
+class StubNode {
+ public:
+  std::function<void(const httplib::Request&, httplib::Response&, int attempt)> claim_answer =
+      [](const httplib::Request&, httplib::Response& res, int) {
+        res.status = 503;
+        res.set_content(R"({"error":"unavailable","message":"The node is busy."})", "application/json");
+      };
+
+  StubNode() : board_(open_board(sample_event())) {
+    server_.Get("/api/v1/board", [this](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      res.set_content(json::dump(json::encode(board_)), "application/json");
+    });
+    server_.Get("/api/v1/changes", [this](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      std::unique_lock lock(mutex_);
+      ++held_;
+      cv_.wait_for(lock, 30s, [&] { return closing_; });
+      --held_;
+      res.set_content(json::dump(json::encode(Changes{board_.epoch, board_.seq, {}, std::nullopt})), "application/json");
+    });
+    server_.Post("/api/v1/claims", [this](const httplib::Request& req, httplib::Response& res) {
+      const int n = record(req);
+      claim_answer(req, res, n);
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    REQUIRE(wait_until([&] { return server_.is_running(); }));
+  }
+  ~StubNode() {
+    {
+      std::lock_guard lock(mutex_);
+      closing_ = true;
+    }
+    cv_.notify_all();
+    server_.stop();
+    thread_.join();
+  }
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<SeenRequest> seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+  std::vector<SeenRequest> seen_posts() {
+    std::vector<SeenRequest> out;
+    for (auto& r : seen())
+      if (r.method == "POST") out.push_back(r);
+    return out;
+  }
+  int held() {
+    std::lock_guard lock(mutex_);
+    return held_;
+  }
+  const Board& board() const { return board_; }
+
+ private:
+  // Returns how many claims were posted so far, this one included.
+  int record(const httplib::Request& req) {
+    SeenRequest s{req.method, req.path, req.body, {}, std::chrono::steady_clock::now()};
+    for (const char* h : {"Authorization", "X-Kiosk-Version", "X-Kiosk-Outbox", "X-Kiosk-Lag-Ms"})
+      if (req.has_header(h)) s.headers[h] = req.get_header_value(h);
+    std::lock_guard lock(mutex_);
+    seen_.push_back(s);
+    int posts = 0;
+    for (auto& r : seen_) posts += r.method == "POST";
+    return posts;
+  }
+
+  Board board_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool closing_ = false;
+  int held_ = 0;
+  std::vector<SeenRequest> seen_;
+};
+
+SyncOptions options_for(const std::string& url, const std::string& replica) {
+  SyncOptions o;
+  o.node_url = url;
+  o.token = "room-a-token-0123456789";
+  o.kiosk_id = "room-a";
+  o.replica_path = replica;
+  o.version = "9.9.9-test";
+  o.backoff_min_ms = 20;
+  o.backoff_max_ms = 200;
+  o.offline_after_ms = 300;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("every request carries the token, the version and the number of pending claims") {
+  TempDir d;
+  StubNode node;
+  const std::string replica = d.file("replica.db");
+  {
+    ReplicaStore r(replica);
+    r.replace_board(node.board());
+    REQUIRE_FALSE(r.enqueue_claim(sample_claim("claim-0001", "A")));
+    REQUIRE_FALSE(r.enqueue_claim(sample_claim("claim-0002", "B")));
+  }
+  SyncWorker w(options_for(node.url(), replica), nullptr);
+  w.start();
+  // The node answers 503: the claims stay pending and are retried, oldest first, same claim_id.
+  REQUIRE(wait_until([&] { return node.seen_posts().size() >= 3; }));
+  REQUIRE(wait_until([&] { return node.held() >= 1; }));
+  w.stop();
+  for (const auto& p : node.seen_posts()) {
+    CHECK(p.headers.at("Authorization") == "Bearer room-a-token-0123456789");
+    CHECK(p.headers.at("X-Kiosk-Version") == "9.9.9-test");
+    CHECK(p.headers.at("X-Kiosk-Outbox") == "2");
+    CHECK(p.body.find("\"claim_id\":\"claim-0001\"") != std::string::npos);
+    CHECK(std::stoll(p.headers.at("X-Kiosk-Lag-Ms")) >= 0);
+  }
+  bool saw_long_poll = false;
+  for (const auto& g : node.seen())
+    if (g.path == "/api/v1/changes") {
+      saw_long_poll = true;
+      CHECK(g.headers.at("X-Kiosk-Outbox") == "2");
+      CHECK(g.headers.count("X-Kiosk-Lag-Ms") == 1);
+    }
+  CHECK(saw_long_poll);
+  ReplicaStore r(replica);
+  CHECK(r.outbox_size() == 2);  // a 5xx never loses a claim
+  CHECK(w.status().outbox == 2);
+}
+
+TEST_CASE("a 429 makes the worker wait Retry-After before the next attempt, then the claim goes through") {
+  TempDir d;
+  StubNode node;
+  node.claim_answer = [&](const httplib::Request& req, httplib::Response& res, int attempt) {
+    if (attempt == 1) {
+      res.status = 429;
+      res.set_header("Retry-After", "1");
+      res.set_content(R"({"error":"rate_limited","message":"Too many claims; wait a minute."})", "application/json");
+      return;
+    }
+    const auto claim = std::get<Claim>(json::decode_claim_request(req.body));
+    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, claim.title, claim.host, claim.description, claim.claim_id, "", 2};
+    res.status = 201;
+    res.set_content(json::dump(json::json{{"cell", json::encode(c)}, {"seq", 2}}), "application/json");
+  };
+  const std::string replica = d.file("replica.db");
+  {
+    ReplicaStore r(replica);
+    r.replace_board(node.board());
+    REQUIRE_FALSE(r.enqueue_claim(sample_claim()));
+  }
+  EventLog events;
+  SyncWorker w(options_for(node.url(), replica), events.callback());
+  w.start();
+  REQUIRE(wait_until([&] { return events.count(SyncEvent::ClaimDelivered) == 1; }, 5s));
+  w.stop();
+  const auto posts = node.seen_posts();
+  REQUIRE(posts.size() == 2);
+  CHECK(posts[1].at - posts[0].at >= 950ms);
+  CHECK(posts[0].body == posts[1].body);  // the same claim, the same claim_id
+  ReplicaStore r(replica);
+  CHECK(r.outbox_size() == 0);
+  CHECK(r.cell({"2030-03-11", "A", "10:00"})->state == CellState::Claimed);
+}
+
+TEST_CASE("with no node to answer, the worker goes Reconnecting, then Offline, and says why") {
+  TempDir d;
+  int port = 0;
+  {
+    StubNode gone;  // a port that was free a moment ago and now refuses connections
+    port = std::stoi(gone.url().substr(gone.url().rfind(':') + 1));
+  }
+  EventLog events;
+  SyncWorker w(options_for("http://127.0.0.1:" + std::to_string(port), d.file("replica.db")), events.callback());
+  const auto t0 = std::chrono::system_clock::now();
+  w.start();
+  REQUIRE(wait_until([&] { return events.count(SyncEvent::StatusChanged) >= 1; }, 3s));
+  const SyncStatus s = w.status();
+  CHECK(s.state == ConnectionState::Offline);  // the worker wakes to announce it, no later than needed
+  CHECK(s.offline_since >= t0 - 1s);
+  CHECK(s.last_error.find("cannot be reached") != std::string::npos);
+  CHECK(s.lag_ms == -1);  // never synced
+  w.stop();
+}
+
+TEST_CASE("stop() returns within 1 s while a long-poll is held") {
+  TempDir d;
+  StubNode node;
+  SyncWorker w(options_for(node.url(), d.file("replica.db")), nullptr);
+  w.start();
+  REQUIRE(wait_until([&] { return node.held() >= 1; }));
+  CHECK(w.status().state == ConnectionState::Online);
+  const auto t0 = std::chrono::steady_clock::now();
+  w.stop();
+  CHECK(std::chrono::steady_clock::now() - t0 < 1s);
+}
