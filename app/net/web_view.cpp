@@ -98,12 +98,12 @@ main{padding:12px 16px 24px}
 .row.now{border-left:4px solid #F2C94C;padding-left:10px}
 .row.now .time{color:#F2C94C}
 .row.past .time,.row.past .cell{color:#9DA7B3}
-.cell{display:block;padding:10px 12px;border-radius:8px;background:#16202C;color:#E6EDF3;text-decoration:none;min-height:3.4em;overflow-wrap:anywhere}
+.cell{display:block;padding:10px 12px;border-radius:8px;background:#16202C;color:#E6EDF3;text-decoration:none;min-height:2.8em;overflow-wrap:anywhere}
 .cell.claimed{background:#0B3D2E;color:#FFFFFF}
 .cell.blocked{background:repeating-linear-gradient(135deg,#2A2D33 0 10px,#22252A 10px 20px);color:#C9D1D9}
 .row.past .cell.claimed{color:#C9D1D9}
-.cell .room{display:block;font-size:.85rem;opacity:.85}
-.cell .state{display:block;font-size:.75rem;text-transform:uppercase;letter-spacing:.06em}
+.cell .room{display:inline;font-weight:bold;margin-right:.6em}
+.cell .state{display:inline;font-size:.75rem;text-transform:uppercase;letter-spacing:.06em}
 .cell .title{display:block;font-weight:bold;font-size:1.05rem}
 .cell .host{display:block}
 .room-name{font-weight:bold}
@@ -111,6 +111,7 @@ main{padding:12px 16px 24px}
 footer{padding:8px 16px 24px;color:#9DA7B3;font-size:.9rem}
 footer a{color:#E6EDF3}
 .session{max-width:42rem}
+.session h2{font-size:1.5rem;margin-bottom:4px}
 .session .desc{white-space:pre-wrap;overflow-wrap:anywhere}
 .session dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 14px}
 .session dt{color:#9DA7B3}
@@ -221,7 +222,7 @@ std::string board_page(const Board& board, const std::string& requested_day, con
   out += "<main>\n<h2>" + escape_html(day.empty() ? std::string() : weekday_name(day) + " " + day) + "</h2>\n";
   // The grid's column count depends on the event, so this one rule is written per page.
   out += "<style>@media (min-width:760px){.row{grid-template-columns:7.5rem repeat(" + std::to_string(columns) +
-         ",minmax(0,1fr))}.row.head{display:grid}.cell .room{display:none}}</style>\n";
+         ",minmax(0,1fr))}.row.head{display:grid}.cell .room{display:none}.cell .state{display:block}.cell{min-height:4.2em}}</style>\n";
   out += "<div class=\"board\">\n<div class=\"row head\" aria-hidden=\"true\"><div></div>";
   for (const auto& r : ev.rooms) {
     out += "<div class=\"room-name\">" + escape_html(r.name);
@@ -248,9 +249,7 @@ std::string board_page(const Board& board, const std::string& requested_day, con
         out += "<div class=\"cell blocked\">" + room_span + "<span class=\"state\">Blocked</span><span class=\"title\">" +
                escape_html(c->label) + "</span></div>\n";
       } else {
-        out += "<div class=\"cell open\">" + room_span + "<span class=\"state\">Open</span>";
-        if (phase != SlotPhase::Past) out += "<span class=\"hint\">Free: claim it at a board</span>";
-        out += "</div>\n";
+        out += "<div class=\"cell open\">" + room_span + "<span class=\"state\">Open</span></div>\n";
       }
     }
     out += "</section>\n";
