@@ -263,9 +263,12 @@ struct SyncWorker::Impl {
             }
           }
         } else {
+          // After a failure the first poll does not wait: a node that came back must be seen as
+          // Online at once, not when its first held long-poll ends 25 s later.
+          const int wait_s = failures > 0 ? 0 : opt.long_poll_s;
           const std::string path = "/api/v1/changes?since=" + std::to_string(store->seq()) +
-                                   "&wait=" + std::to_string(opt.long_poll_s) + "&epoch=" + url_encode(store->epoch());
-          r = board_http->get(path, opt.long_poll_s * 1000 + 15000);
+                                   "&wait=" + std::to_string(wait_s) + "&epoch=" + url_encode(store->epoch());
+          r = board_http->get(path, wait_s * 1000 + 15000);
           if (r.cancelled) break;
           if (r.status == 200) {
             auto d = json::decode_changes(r.body);
@@ -315,11 +318,21 @@ struct SyncWorker::Impl {
     std::mt19937 rng(std::random_device{}());
     std::optional<ReplicaStore> store;
     int failures = 0;
+    bool report_empty = false;
     while (!is_stopping()) {
       try {
         if (!store) store.emplace(opt.replica_path);
         const auto pending = store->outbox();
         outbox_count = static_cast<int>(pending.size());
+        if (pending.empty() && report_empty) {
+          // The last request the node saw from us may have said "1 pending" (the claim's own
+          // POST, or a long-poll sent just before the claim was marked delivered). Say 0 now
+          // with the cheapest request, so staff never see a stale count for a whole long-poll.
+          report_empty = false;
+          set_heartbeat(*outbox_http);
+          if (outbox_http->get("/healthz", 3000).cancelled) break;
+          continue;
+        }
         if (pending.empty()) {
           // A kick brings the next claim at once; the timeout also picks up claims enqueued by
           // a caller that forgot to kick.
@@ -339,6 +352,7 @@ struct SyncWorker::Impl {
             store->claim_delivered(claim.claim_id, *cell);
             outbox_count = store->outbox_size();
             failures = 0;
+            report_empty = true;
             answered();
             emit(SyncEvent::ClaimDelivered);
             emit(SyncEvent::BoardChanged);
@@ -356,6 +370,7 @@ struct SyncWorker::Impl {
           store->claim_lost(claim.claim_id, e, cell_of(r.body));
           outbox_count = store->outbox_size();
           failures = 0;
+          report_empty = true;
           answered();
           emit(SyncEvent::ClaimLost);
           emit(SyncEvent::BoardChanged);
