@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -108,5 +109,45 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
 
 // True while something animates or a timer runs (the main loop then keeps drawing frames).
 bool wants_animation_frames(const UiState& state);
+
+// [SECTION] Debug accessors (for the headless UI tests; they read what the last frame drew)
+
+namespace debug {
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+  float cx() const { return x + w / 2; }
+  float cy() const { return y + h / 2; }
+  bool contains(const Rect& o) const { return o.x >= x && o.y >= y && o.x + o.w <= x + w && o.y + o.h <= y + h; }
+};
+struct DrawnText {
+  std::string text;  // the string actually drawn (shortened with "…" when it did not fit)
+  Rect box;          // where it was drawn, measured with its font
+};
+enum class Screen { Board, ClaimDialog, Confirmation, Lost, PinPad, StaffPanel, Hallway };
+Screen screen(const UiState& state);
+// Claim dialog: 0 title, 1 name, 2 description (-1 when no dialog is open).
+int focused_field(const UiState& state);
+std::string field_text(const UiState& state, int field);
+std::string field_error(const UiState& state, int field);  // "" when none is shown
+bool claim_enabled(const UiState& state);
+std::string claim_disabled_reason(const UiState& state);
+bool keyboard_visible(const UiState& state);
+// Any button drawn last frame, by its label ("✓ Claim", "Cancel", key "e", "⌫", "Next ▸", ...).
+std::optional<Rect> button_rect(const UiState& state, std::string_view label);
+bool button_enabled(const UiState& state, std::string_view label);
+std::vector<std::string> button_labels(const UiState& state);
+std::optional<Rect> cell_rect(const UiState& state, const CellKey& key);
+std::string cell_caption(const UiState& state, const CellKey& key);  // "Tap to claim", "Sending…", ...
+std::vector<DrawnText> cell_texts(const UiState& state, const CellKey& key);
+std::optional<Rect> clock_rect(const UiState& state);
+std::string dialog_title(const UiState& state);
+std::string message(const UiState& state);  // the sentence of a confirmation or lost dialog
+std::string selected_day(const UiState& state);
+float scroll_x(const UiState& state);
+bool dimmed(const UiState& state);
+std::vector<std::string> hallway_now(const UiState& state);   // "Title · by Host · Room A · ends in 12 min"
+std::vector<std::string> hallway_next(const UiState& state);
+std::vector<std::string> hallway_open(const UiState& state);  // "Room B 16:00", ...
+}  // namespace debug
 
 }  // namespace osb::ui

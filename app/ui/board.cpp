@@ -1,0 +1,248 @@
+// Open Space Board — the board grid: slots down, rooms across, this kiosk's room first.
+// Readable from two metres: one state per cell in words (Tap to claim, title and host,
+// Blocked: …, Sending…, Past), the running slot marked "▶ NOW" in the time column. Text is
+// shortened with "…" inside its cell and clipped to it. Dragging scrolls the rooms sideways
+// (and the slots down when they do not fit) while the time column and room names stay.
+//
+// [SECTION] Layout
+// [SECTION] One cell
+// [SECTION] The grid
+#include <algorithm>
+#include <cmath>
+
+#include "ui/ui_internal.hpp"
+
+namespace osb::ui {
+
+namespace {
+
+// [SECTION] Layout
+
+std::vector<const Room*> ordered_rooms(const KioskView& v) {
+  std::vector<const Room*> rooms;
+  if (const Room* own = find_room(v, v.own_room)) rooms.push_back(own);
+  for (const Room& r : v.board.event.rooms)
+    if (r.id != v.own_room) rooms.push_back(&r);
+  return rooms;
+}
+
+// Records a drawn line of a cell for the tests (what was drawn, and where).
+void note_text(DebugCell& dc, ImFont* font, ImVec2 pos, const std::string& text) {
+  dc.texts.push_back({text, {pos.x, pos.y, text_width(font, text), font->FontSize}});
+}
+
+// [SECTION] One cell
+
+void draw_cell(Frame& f, const ImRect& r, const CellKey& key, const Cell* cell, SlotPhase phase, bool staff) {
+  const KioskView& v = f.view;
+  DebugCell& dc = f.st.cells[key];
+  dc.rect = r;
+  const Claim* pending = staff ? nullptr : find_pending(v, key);
+  const bool past = phase == SlotPhase::Past;
+  const CellState state = cell ? cell->state : CellState::Open;
+  const float pad = f.px(14);
+  const ImRect inner(r.Min.x + pad, r.Min.y + pad * 0.7f, r.Max.x - pad, r.Max.y - pad * 0.7f);
+  const float w = inner.GetWidth();
+  const float rounding = f.px(6);
+  ImFont* title_font = fonts().cell;
+  ImFont* body = fonts().body;
+
+  ImU32 fill = theme::open_fill, col = theme::text;
+  if (state == CellState::Claimed) { fill = theme::claimed_fill; col = theme::claimed_text; }
+  if (state == CellState::Blocked) { fill = theme::blocked_fill; col = theme::blocked_text; }
+  if (past) { fill = theme::past_fill; col = theme::past_text; }
+  f.dl->AddRectFilled(r.Min, r.Max, fill, rounding);
+  if (state == CellState::Blocked) draw_hatch(f.dl, r, past ? theme::blocked_fill : theme::hatch, f.px(22), f.px(3));
+  if (past) f.dl->AddRect(r.Min, r.Max, theme::line, rounding, 0, f.px(1));
+
+  f.dl->PushClipRect(r.Min, r.Max, true);
+  float y = inner.Min.y;
+  auto line = [&](ImFont* font, ImU32 c, const std::string& text, float indent = 0) {
+    const std::string shown = fit_text(font, text, w - indent);
+    const ImVec2 pos(inner.Min.x + indent, y);
+    draw_text(f, font, pos, c, shown);
+    note_text(dc, font, pos, shown);
+    y += font->FontSize * 1.15f;
+  };
+  // Title lines: two when the cell is tall enough, else one.
+  auto title_lines = [&](const std::string& text, ImU32 c, float reserve) {
+    const float line_h = title_font->FontSize * 1.15f;
+    const int room_for = std::max(1, static_cast<int>((inner.GetHeight() - reserve) / line_h));
+    for (const std::string& l : wrap_text(title_font, text, w, std::min(2, room_for))) {
+      const ImVec2 pos(inner.Min.x, y);
+      draw_text(f, title_font, pos, c, l);
+      note_text(dc, title_font, pos, l);
+      y += line_h;
+    }
+  };
+  const float body_h = body->FontSize * 1.15f;
+
+  if (pending && state == CellState::Open) {
+    // Made here, not yet accepted by the node.
+    dc.caption = "Sending…";
+    const float icon = body->FontSize * 0.4f;
+    draw_clock_icon(f.dl, ImVec2(inner.Min.x + icon, y + body->FontSize / 2), icon, theme::amber);
+    line(body, theme::amber, "Sending…", icon * 2 + f.px(10));
+    title_lines(pending->title, theme::text, 0);
+    f.dl->PopClipRect();
+    f.dl->AddRect(r.Min, r.Max, theme::amber, rounding, 0, f.px(2));
+    return;
+  }
+  switch (state) {
+    case CellState::Open:
+      dc.caption = past ? "Past" : (staff ? "Open" : "Tap to claim");
+      y = inner.Min.y + (inner.GetHeight() - body->FontSize) / 2;
+      if (past) line(body, col, "Past");
+      else if (staff) line(body, col, "Open");
+      else {
+        // A plus sign in a circle, then the words: both say "this is free".
+        const float rad = body->FontSize * 0.42f;
+        const ImVec2 c(inner.Min.x + rad, y + body->FontSize / 2);
+        f.dl->AddCircle(c, rad, col, 24, f.px(2));
+        f.dl->AddLine(ImVec2(c.x - rad * 0.5f, c.y), ImVec2(c.x + rad * 0.5f, c.y), col, f.px(2.5f));
+        f.dl->AddLine(ImVec2(c.x, c.y - rad * 0.5f), ImVec2(c.x, c.y + rad * 0.5f), col, f.px(2.5f));
+        line(body, col, "Tap to claim", rad * 2 + f.px(12));
+      }
+      break;
+    case CellState::Claimed:
+      dc.caption = "Claimed";
+      title_lines(cell->title, col, body_h);
+      if (!cell->host.empty()) line(body, col, "by " + cell->host);
+      break;
+    case CellState::Blocked: {
+      dc.caption = "Blocked";
+      const std::string text = "Blocked: " + cell->label;
+      for (const std::string& l : wrap_text(body, text, w, std::max(1, static_cast<int>(inner.GetHeight() / body_h)))) {
+        const ImVec2 pos(inner.Min.x, y);
+        f.dl->AddRectFilled(ImVec2(pos.x - f.px(4), pos.y), ImVec2(pos.x + text_width(body, l) + f.px(4), pos.y + body_h),
+                            past ? theme::past_fill : theme::blocked_fill);
+        draw_text(f, body, pos, col, l);
+        note_text(dc, body, pos, l);
+        y += body_h;
+      }
+      break;
+    }
+  }
+  f.dl->PopClipRect();
+}
+
+}  // namespace
+
+// [SECTION] The grid
+
+std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::string& day, float& scroll_x,
+                                  float& scroll_y, bool staff) {
+  const KioskView& v = f.view;
+  const Event& e = v.board.event;
+  if (!v.has_board || e.rooms.empty() || e.slots.empty()) {
+    draw_text_in(f, fonts().header, area, theme::text, "Waiting for the board from the event's server…", true, true);
+    return std::nullopt;
+  }
+  const std::vector<const Room*> rooms = ordered_rooms(v);
+  const float time_w = f.px(f.portrait() ? 132 : 156);
+  const float header_h = f.px(64);
+  const float gap = f.px(theme::gap);
+  const float view_w = area.GetWidth() - time_w;
+  const float view_h = area.GetHeight() - header_h;
+  const float min_col = f.px(f.portrait() ? 300 : 320);
+  const float col_w = std::max(min_col, std::min(f.px(560), view_w / static_cast<float>(rooms.size())));
+  const float row_h = std::clamp(view_h / static_cast<float>(e.slots.size()), f.px(104), f.px(240));
+  const float content_w = col_w * static_cast<float>(rooms.size());
+  const float content_h = row_h * static_cast<float>(e.slots.size());
+  const ImRect viewport(area.Min.x + time_w, area.Min.y + header_h, area.Max.x, area.Max.y);
+  const ImRect drag_area(area.Min.x, area.Min.y, area.Max.x, area.Max.y);
+  if (!staff) f.st.grid_area = drag_area;
+
+  // Dragging scrolls (touch has no scrollbars); taps stay taps below the drag threshold.
+  if (f.st.dragging && f.down && f.layer == f.top && drag_area.Contains(f.st.press_pos)) {
+    const ImGuiIO& io = ImGui::GetIO();
+    scroll_x -= io.MouseDelta.x;
+    scroll_y -= io.MouseDelta.y;
+  }
+  scroll_x = std::clamp(scroll_x, 0.0f, std::max(0.0f, content_w - view_w));
+  scroll_y = std::clamp(scroll_y, 0.0f, std::max(0.0f, content_h - view_h));
+
+  std::optional<CellKey> hit;
+  // Room names (scroll sideways with the cells).
+  f.dl->PushClipRect(ImVec2(viewport.Min.x, area.Min.y), ImVec2(viewport.Max.x, area.Max.y), true);
+  for (std::size_t i = 0; i < rooms.size(); ++i) {
+    const float x = viewport.Min.x + static_cast<float>(i) * col_w - scroll_x;
+    if (x + col_w < viewport.Min.x || x > viewport.Max.x) continue;
+    const bool own = rooms[i]->id == v.own_room && v.mode == Mode::Room;
+    const ImRect head(x + gap, area.Min.y, x + col_w - gap, area.Min.y + header_h - gap);
+    draw_text_in(f, fonts().header, ImRect(head.Min.x + f.px(8), head.Min.y, head.Max.x - f.px(8), head.Max.y),
+                 own ? theme::amber : theme::text, own ? "▶ " + rooms[i]->name : rooms[i]->name);
+  }
+  f.dl->PopClipRect();
+
+  // Cells.
+  f.dl->PushClipRect(viewport.Min, viewport.Max, true);
+  for (std::size_t si = 0; si < e.slots.size(); ++si) {
+    const SlotTime& slot = e.slots[si];
+    const SlotPhase phase = slot_phase(day, slot.start, slot.end, v.now);
+    const float y = viewport.Min.y + static_cast<float>(si) * row_h - scroll_y;
+    if (y + row_h < viewport.Min.y || y > viewport.Max.y) continue;
+    for (std::size_t ri = 0; ri < rooms.size(); ++ri) {
+      const float x = viewport.Min.x + static_cast<float>(ri) * col_w - scroll_x;
+      if (x + col_w < viewport.Min.x || x > viewport.Max.x) continue;
+      const ImRect r(x + gap / 2, y + gap / 2, x + col_w - gap / 2, y + row_h - gap / 2);
+      const CellKey key{day, rooms[ri]->id, format_hhmm(slot.start)};
+      const Cell* cell = find_cell(v, key);
+      draw_cell(f, r, key, cell, phase, staff);
+      ImRect visible = r;
+      visible.ClipWith(viewport);
+      if (visible.GetWidth() > 0 && visible.GetHeight() > 0 && tapped(f, visible)) {
+        const bool open = !cell || cell->state == CellState::Open;
+        if (staff) hit = key;
+        else if (open && phase != SlotPhase::Past && !find_pending(v, key)) hit = key;
+        // Anything else (past, claimed, blocked, sending) is not claimable: the tap does nothing.
+      }
+    }
+  }
+  // The own room's column: an amber outline (with the ▶ in its name, never colour alone).
+  if (v.mode == Mode::Room && !rooms.empty() && rooms[0]->id == v.own_room) {
+    const float x = viewport.Min.x - scroll_x;
+    f.dl->PushClipRect(ImVec2(viewport.Min.x, area.Min.y), viewport.Max, true);
+    f.dl->AddRect(ImVec2(x + f.px(2), area.Min.y), ImVec2(x + col_w - f.px(2), std::min(viewport.Max.y, viewport.Min.y + content_h - scroll_y)),
+                  theme::amber, f.px(8), 0, f.px(3));
+    f.dl->PopClipRect();
+  }
+  f.dl->PopClipRect();
+
+  // Time column (stays while the grid scrolls).
+  f.dl->PushClipRect(ImVec2(area.Min.x, viewport.Min.y), ImVec2(viewport.Min.x, viewport.Max.y), true);
+  for (std::size_t si = 0; si < e.slots.size(); ++si) {
+    const SlotTime& slot = e.slots[si];
+    const SlotPhase phase = slot_phase(day, slot.start, slot.end, v.now);
+    const float y = viewport.Min.y + static_cast<float>(si) * row_h - scroll_y;
+    const ImU32 col = phase == SlotPhase::Past ? theme::past_text : theme::text;
+    float ty = y + f.px(10);
+    if (phase == SlotPhase::Now) {
+      draw_text(f, fonts().cell, ImVec2(area.Min.x, ty), theme::amber, "▶ NOW");
+      ty += fonts().cell->FontSize * 1.1f;
+      f.dl->AddLine(ImVec2(area.Min.x, y + f.px(2)), ImVec2(viewport.Min.x - gap, y + f.px(2)), theme::amber, f.px(3));
+    }
+    draw_text(f, fonts().cell, ImVec2(area.Min.x, ty), col, format_hhmm(slot.start));
+    draw_text(f, fonts().body, ImVec2(area.Min.x, ty + fonts().cell->FontSize * 1.1f), theme::past_text,
+              "– " + format_hhmm(slot.end));
+  }
+  f.dl->PopClipRect();
+
+  // Say that more rooms are there: a fade and an arrow at the edge that can scroll.
+  const float max_x = std::max(0.0f, content_w - view_w);
+  if (scroll_x < max_x - 1) {
+    const float fw = f.px(56);
+    f.dl->AddRectFilledMultiColor(ImVec2(viewport.Max.x - fw, area.Min.y), ImVec2(viewport.Max.x, viewport.Max.y),
+                                  theme::rgb(0x0E1116, 0), theme::page, theme::page, theme::rgb(0x0E1116, 0));
+    draw_text_in(f, fonts().header, ImRect(viewport.Max.x - fw, area.Min.y, viewport.Max.x, area.Min.y + header_h),
+                 theme::amber, "▸", true, true);
+  }
+  if (scroll_x > 1) {
+    const float fw = f.px(40);
+    f.dl->AddRectFilledMultiColor(ImVec2(viewport.Min.x, area.Min.y), ImVec2(viewport.Min.x + fw, viewport.Max.y),
+                                  theme::page, theme::rgb(0x0E1116, 0), theme::rgb(0x0E1116, 0), theme::page);
+  }
+  return hit;
+}
+
+}  // namespace osb::ui

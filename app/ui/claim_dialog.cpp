@@ -1,0 +1,205 @@
+// Open Space Board — the claim dialog: title, name, optional description, then "✓ Claim".
+// It opens with the cursor in Title so a hardware keyboard types at once; the on-screen keyboard
+// sits below the fields and never covers them. Counts show the limits as people type; a field's
+// problem is one sentence under it, and the Claim button says why it is not ready yet.
+//
+// [SECTION] Validation
+// [SECTION] Opening and submitting
+// [SECTION] Drawing
+// [SECTION] Debug accessors
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "ui/ui_internal.hpp"
+
+namespace osb::ui {
+
+namespace {
+
+// [SECTION] Validation
+
+constexpr std::size_t kMax[3] = {kTitleMax, kHostMax, kDescriptionMax};
+constexpr std::size_t kMin[3] = {1, 1, 0};
+const char* const kLabels[3] = {"Title", "Your name", "Description"};
+
+std::string problem_sentence(int field, const TextCheck& c) {
+  switch (c.problem) {
+    case TextProblem::None: return {};
+    case TextProblem::Empty:
+      return field == 0 ? "A title needs at least one letter." : "Your name is needed so people know who hosts.";
+    case TextProblem::TooLong:
+      return std::string(kLabels[field]) + " can have at most " + std::to_string(kMax[field]) + " characters.";
+    case TextProblem::BadUtf8:
+    case TextProblem::Control: return std::string(kLabels[field]) + " contains a character that cannot be used.";
+  }
+  return {};
+}
+
+std::string field_problem(const ClaimDraft& d, int i) {
+  return problem_sentence(i, check_text(d.fields[i], kMin[i], kMax[i]));
+}
+
+// The error shown under a field: only once the person has moved on from it, tried to claim,
+// or typed something that is wrong (a new empty field is not an error yet).
+std::string shown_error(const ClaimDraft& d, int i) {
+  const bool typed = !d.fields[i].empty();
+  if (!(d.left[i] || d.tried || typed)) return {};
+  return field_problem(d, i);
+}
+
+std::string disabled_reason(const ClaimDraft& d) {
+  const TextCheck title = check_text(d.fields[0], 1, kTitleMax);
+  const TextCheck name = check_text(d.fields[1], 1, kHostMax);
+  if (title.problem == TextProblem::Empty) return "Type a title to claim.";
+  if (!title.ok()) return field_problem(d, 0);
+  if (name.problem == TextProblem::Empty) return "Type your name to claim.";
+  if (!name.ok()) return field_problem(d, 1);
+  return field_problem(d, 2);
+}
+
+void auto_capital(ClaimDraft& d) {
+  // Titles and names start with a capital letter, as on a phone.
+  if (d.focus < 2 && d.fields[d.focus].empty() && !d.kb.caps_lock && d.kb.page == KeyPage::Letters) d.kb.shift = true;
+}
+
+void focus_field(ClaimDraft& d, int i) {
+  if (i == d.focus) return;
+  d.left[d.focus] = true;
+  d.focus = i;
+  d.kb.shift = false;
+  auto_capital(d);
+}
+
+// [SECTION] Opening and submitting
+
+void submit(Frame& f) {
+  ClaimDraft& d = *f.st.claim;
+  if (!disabled_reason(d).empty()) {
+    d.tried = true;
+    return;
+  }
+  Claim c{make_claim_id(f.st.rng, f.view.kiosk_id), d.key.day, d.key.room, d.key.start,
+          trim(d.fields[0]), trim(d.fields[1]), trim(d.fields[2])};
+  if (normalize_claim(c)) {  // cannot happen after the checks above; never send a bad claim
+    d.tried = true;
+    return;
+  }
+  f.out.push_back(intent::SubmitClaim{c});
+  f.st.awaiting = Awaiting{c, f.now, false};
+  f.st.claim.reset();
+  f.st.modal = Modal::None;
+}
+
+void cancel(Frame& f) {
+  f.st.claim.reset();
+  f.st.modal = Modal::None;
+}
+
+}  // namespace
+
+void open_claim_dialog(UiStateImpl& st, const KioskView& view, const CellKey& key, const std::string* title,
+                       const std::string* host, const std::string* description) {
+  ClaimDraft d;
+  d.key = key;
+  d.end = slot_end(view, key.start);
+  if (title) d.fields[0] = *title;
+  if (host) d.fields[1] = *host;
+  if (description) d.fields[2] = *description;
+  d.focus = 0;
+  auto_capital(d);
+  st.claim = std::move(d);
+  st.modal = Modal::Claim;
+}
+
+// [SECTION] Drawing
+
+void draw_claim_dialog(Frame& f) {
+  if (!f.st.claim) { f.st.modal = Modal::None; return; }
+  ClaimDraft& d = *f.st.claim;
+  const KioskView& v = f.view;
+  dim_behind(f);
+
+  // Hardware keyboard first: it acts on the field that has the cursor.
+  if (f.key_escape) { cancel(f); return; }
+  if (!f.typed.empty() || f.key_backspace) {
+    edit_text(d.fields[d.focus], f.typed, f.key_backspace, kMax[d.focus]);
+    if (f.key_backspace) auto_capital(d);
+    else d.kb.shift = d.kb.caps_lock;
+  }
+  if (f.key_tab) focus_field(d, (d.focus + 1) % 3);
+  if (f.key_enter) { submit(f); if (!f.st.claim) return; }
+
+  const ImRect safe = f.safe();
+  const float kb_h = d.keyboard ? keyboard_height(f) : 0;
+  const ImRect kb_area(safe.Min.x - f.px(theme::edge), safe.Max.y - kb_h, safe.Max.x + f.px(theme::edge),
+                       safe.Max.y + f.px(theme::edge));
+  const float pad = f.px(24);
+  const float field_h = f.px(72), error_h = f.px(36), row_gap = f.px(8), title_h = f.px(56), buttons_h = f.px(80);
+  const float content_h = title_h + 3 * (field_h + error_h + row_gap) + buttons_h + 2 * pad;
+  const float bottom = d.keyboard ? kb_area.Min.y - f.px(12) : safe.Max.y;
+  const float top = d.keyboard ? std::max(safe.Min.y, bottom - content_h) : safe.Min.y + (bottom - safe.Min.y - content_h) / 2;
+  const ImRect panel(safe.Min.x, top, safe.Max.x, top + content_h);
+  draw_panel(f, panel);
+
+  // Title: "Claim Room C, Saturday 14:00–15:00".
+  f.st.dialog_title = "Claim " + room_name(v, d.key.room) + ", " + weekday_name(d.key.day) + " " + d.key.start +
+                      (d.end.empty() ? "" : "–" + d.end);
+  float y = panel.Min.y + pad;
+  draw_text_in(f, fonts().header, ImRect(panel.Min.x + pad, y, panel.Max.x - pad, y + title_h), theme::text,
+               f.st.dialog_title);
+  y += title_h;
+
+  const float label_w = f.px(f.portrait() ? 190 : 230), count_w = f.px(150);
+  const ImRect cols(panel.Min.x + pad, 0, panel.Max.x - pad, 0);
+  for (int i = 0; i < 3; ++i) {
+    draw_text_in(f, fonts().body, ImRect(cols.Min.x, y, cols.Min.x + label_w, y + field_h), theme::text, kLabels[i]);
+    const ImRect field(cols.Min.x + label_w, y, cols.Max.x - count_w - f.px(12), y + field_h);
+    if (text_field(f, field, d.fields[i], i == 2 ? "(optional)" : "", i == d.focus, std::string("field ") + kLabels[i])) {
+      focus_field(d, i);
+      d.keyboard = true;
+    }
+    const std::size_t n = count_code_points(d.fields[i]);
+    const std::string count = std::to_string(n) + " / " + std::to_string(kMax[i]);
+    draw_text_in(f, fonts().body, ImRect(cols.Max.x - count_w, y, cols.Max.x, y + field_h),
+                 n >= kMax[i] ? theme::amber : theme::past_text, count, true, true);
+    const std::string err = shown_error(d, i);
+    if (!err.empty())
+      draw_text_in(f, fonts().body, ImRect(field.Min.x, y + field_h, cols.Max.x, y + field_h + error_h), theme::error_text, err);
+    y += field_h + error_h + row_gap;
+  }
+
+  // Buttons: the reason Claim is not ready, Cancel, Claim.
+  const float claim_w = f.px(260), cancel_w = f.px(200);
+  const ImRect claim_r(cols.Max.x - claim_w, y, cols.Max.x, y + buttons_h);
+  const ImRect cancel_r(claim_r.Min.x - f.px(24) - cancel_w, y, claim_r.Min.x - f.px(24), y + buttons_h);
+  const std::string reason = disabled_reason(d);
+  if (!reason.empty())
+    draw_text_in(f, fonts().body, ImRect(cols.Min.x, y, cancel_r.Min.x - f.px(16), y + buttons_h),
+                 d.tried ? theme::error_text : theme::text, reason);
+  if (button(f, cancel_r, "Cancel", ButtonKind::Quiet)) { cancel(f); return; }
+  if (button(f, claim_r, "✓ Claim", ButtonKind::Primary, reason.empty())) { submit(f); return; }
+
+  if (d.keyboard) {
+    const KeyboardEvents ev = draw_keyboard(f, kb_area, d.kb, d.focus < 2);
+    if (!ev.typed.empty() || ev.backspace) {
+      edit_text(d.fields[d.focus], ev.typed, ev.backspace, kMax[d.focus]);
+      if (ev.backspace) auto_capital(d);
+    }
+    if (ev.next) focus_field(d, std::min(2, d.focus + 1));
+    if (ev.done) d.keyboard = false;
+  }
+}
+
+// [SECTION] Debug accessors
+
+namespace debug {
+std::string field_error(const UiState& s, int field) {
+  return s.impl->claim && field >= 0 && field < 3 ? shown_error(*s.impl->claim, field) : std::string();
+}
+bool claim_enabled(const UiState& s) { return s.impl->claim && disabled_reason(*s.impl->claim).empty(); }
+std::string claim_disabled_reason(const UiState& s) {
+  return s.impl->claim ? disabled_reason(*s.impl->claim) : std::string();
+}
+}  // namespace debug
+
+}  // namespace osb::ui

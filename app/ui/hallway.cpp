@@ -1,0 +1,179 @@
+// Open Space Board — hallway mode: a glanceable screen for people walking by.
+// NOW (sessions running, where, how long left) and NEXT (starting in N min), the slots still
+// open today, the announcement and a QR code to the phone view. No claiming, no keyboard. It
+// follows view.now, so it moves on by itself as slots begin and end.
+//
+// [SECTION] What to show
+// [SECTION] Drawing
+#include <algorithm>
+
+#include "ui/ui_internal.hpp"
+
+namespace osb::ui {
+
+namespace {
+
+// [SECTION] What to show
+
+struct SessionLine {
+  std::string title, details;
+};
+
+struct HallwayContent {
+  const SlotTime* now_slot = nullptr;
+  const SlotTime* next_slot = nullptr;
+  std::vector<SessionLine> now, next;
+  std::vector<std::string> open;
+};
+
+std::string minutes_words(long m) {
+  if (m <= 0) return "now";
+  if (m < 60) return std::to_string(m) + " min";
+  return std::to_string(m / 60) + " h " + (m % 60 ? std::to_string(m % 60) + " min" : "");
+}
+
+HallwayContent content(const KioskView& v) {
+  HallwayContent c;
+  const Event& e = v.board.event;
+  const std::string& today = v.now.day;
+  if (!e.has_day(today)) return c;
+  for (const SlotTime& s : e.slots) {
+    const SlotPhase p = slot_phase(today, s.start, s.end, v.now);
+    if (p == SlotPhase::Now && !c.now_slot) c.now_slot = &s;
+    if (p == SlotPhase::Upcoming && !c.next_slot) c.next_slot = &s;
+  }
+  auto sessions = [&](const SlotTime* slot, bool running) {
+    std::vector<SessionLine> out;
+    if (!slot) return out;
+    for (const Room& r : e.rooms) {
+      const Cell* cell = find_cell(v, {today, r.id, format_hhmm(slot->start)});
+      if (!cell || cell->state != CellState::Claimed) continue;
+      const long m = running ? minutes_between(v.now, today, slot->end) : minutes_between(v.now, today, slot->start);
+      std::string when = running ? (m <= 0 ? "ends now" : "ends in " + minutes_words(m))
+                                 : (m <= 0 ? "starts now" : "starts in " + minutes_words(m));
+      out.push_back({cell->title, "by " + cell->host + " · " + r.name + " · " + when});
+    }
+    return out;
+  };
+  c.now = sessions(c.now_slot, true);
+  c.next = sessions(c.next_slot, false);
+  for (const SlotTime& s : e.slots) {
+    if (slot_phase(today, s.start, s.end, v.now) == SlotPhase::Past) continue;
+    for (const Room& r : e.rooms) {
+      const Cell* cell = find_cell(v, {today, r.id, format_hhmm(s.start)});
+      if (!cell || cell->state == CellState::Open) c.open.push_back(r.name + " " + format_hhmm(s.start));
+    }
+  }
+  return c;
+}
+
+// [SECTION] Drawing
+
+float draw_section(Frame& f, const ImRect& area, const std::string& heading, const std::vector<SessionLine>& lines,
+                   const std::string& empty_words) {
+  float y = area.Min.y;
+  draw_text_in(f, fonts().huge, ImRect(area.Min.x, y, area.Max.x, y + f.px(80)), theme::amber, heading);
+  y += f.px(92);
+  if (lines.empty()) {
+    draw_text_in(f, fonts().header, ImRect(area.Min.x, y, area.Max.x, y + f.px(52)), theme::past_text, empty_words);
+    return y + f.px(64);
+  }
+  const float row = f.px(60) + f.px(48) + f.px(20);
+  std::size_t shown = 0;
+  for (const SessionLine& l : lines) {
+    if (y + row > area.Max.y && shown + 1 < lines.size()) {
+      draw_text_in(f, fonts().header, ImRect(area.Min.x, y, area.Max.x, y + f.px(52)), theme::text,
+                   "and " + std::to_string(lines.size() - shown) + " more");
+      y += f.px(60);
+      break;
+    }
+    f.dl->AddRectFilled(ImVec2(area.Min.x, y), ImVec2(area.Min.x + f.px(6), y + row - f.px(20)), theme::claimed_text);
+    draw_text_in(f, fonts().clock, ImRect(area.Min.x + f.px(24), y, area.Max.x, y + f.px(60)), theme::white, l.title);
+    draw_text_in(f, fonts().header, ImRect(area.Min.x + f.px(24), y + f.px(60), area.Max.x, y + f.px(108)), theme::text,
+                 l.details);
+    y += row;
+    ++shown;
+  }
+  return y;
+}
+
+}  // namespace
+
+void draw_hallway(Frame& f) {
+  const KioskView& v = f.view;
+  UiStateImpl& st = f.st;
+  const HallwayContent c = content(v);
+  st.hallway_now.clear();
+  st.hallway_next.clear();
+  for (const SessionLine& l : c.now) st.hallway_now.push_back(l.title + " · " + l.details);
+  for (const SessionLine& l : c.next) st.hallway_next.push_back(l.title + " · " + l.details);
+  st.hallway_open = c.open;
+
+  const ImRect safe = f.safe();
+  float y = safe.Min.y;
+  const float clock_w = f.px(150);
+  draw_text_in(f, fonts().huge, ImRect(safe.Min.x, y, safe.Max.x - clock_w - f.px(500), y + f.px(80)), theme::text,
+               v.board.event.name);
+  draw_text_in(f, fonts().body, ImRect(safe.Max.x - clock_w - f.px(480), y, safe.Max.x - clock_w - f.px(16), y + f.px(80)),
+               connection_colour(v), connection_words(v), false, true);
+  draw_clock(f, ImRect(safe.Max.x - clock_w, y + f.px(8), safe.Max.x, y + f.px(72)));
+  y += f.px(100);
+
+  if (!v.has_board) {
+    draw_text_in(f, fonts().header, ImRect(safe.Min.x, y, safe.Max.x, safe.Max.y), theme::text,
+                 "Waiting for the board from the event's server…", true, true);
+    return;
+  }
+  const float qr = f.px(f.portrait() ? 300 : 260);
+  const float footer_h = std::max(qr + f.px(16), f.px(200));
+  const ImRect body(safe.Min.x, y, safe.Max.x, safe.Max.y - footer_h);
+  const std::string now_head = c.now_slot ? "▶ NOW  " + format_hhmm(c.now_slot->start) + "–" + format_hhmm(c.now_slot->end)
+                                          : "▶ NOW";
+  const std::string next_head = c.next_slot ? "NEXT  " + format_hhmm(c.next_slot->start) : "NEXT";
+  const std::string now_empty = c.now_slot ? "No session in this slot." : "No session is running.";
+  const std::string next_empty = c.next_slot ? "Nothing claimed yet — claim it at a room screen." : "No more slots today.";
+  if (f.portrait()) {
+    const float half = body.Min.y + body.GetHeight() / 2;
+    draw_section(f, ImRect(body.Min.x, body.Min.y, body.Max.x, half - f.px(16)), now_head, c.now, now_empty);
+    draw_section(f, ImRect(body.Min.x, half, body.Max.x, body.Max.y), next_head, c.next, next_empty);
+  } else {
+    const float mid = body.GetCenter().x;
+    draw_section(f, ImRect(body.Min.x, body.Min.y, mid - f.px(32), body.Max.y), now_head, c.now, now_empty);
+    f.dl->AddLine(ImVec2(mid, body.Min.y), ImVec2(mid, body.Max.y), theme::line, f.px(2));
+    draw_section(f, ImRect(mid + f.px(32), body.Min.y, body.Max.x, body.Max.y), next_head, c.next, next_empty);
+  }
+
+  // Footer: still open today, the announcement, and the QR to the phone view.
+  const ImRect footer(safe.Min.x, safe.Max.y - footer_h + f.px(16), safe.Max.x - qr - f.px(32), safe.Max.y);
+  f.dl->AddLine(ImVec2(safe.Min.x, footer.Min.y - f.px(8)), ImVec2(safe.Max.x, footer.Min.y - f.px(8)), theme::line, f.px(2));
+  float fy = footer.Min.y + f.px(8);
+  std::string open = "Still open today: ";
+  if (c.open.empty()) open = "Every slot today is taken.";
+  for (std::size_t i = 0; i < c.open.size(); ++i) open += (i ? ", " : "") + c.open[i];
+  for (const std::string& l : wrap_text(fonts().header, open, footer.GetWidth(), 2)) {
+    draw_text(f, fonts().header, ImVec2(footer.Min.x, fy), theme::text, l);
+    fy += f.px(48);
+  }
+  fy += f.px(12);
+  if (v.board.announcement && !v.board.announcement->text.empty()) {
+    const float icon = f.px(36);
+    draw_megaphone(f.dl, ImVec2(footer.Min.x, fy + f.px(6)), icon, theme::amber);
+    std::string text = v.board.announcement->text;
+    if (!v.board.announcement->until.empty()) text += " (until " + v.board.announcement->until + ")";
+    draw_text_in(f, fonts().header, ImRect(footer.Min.x + icon * 1.5f, fy, footer.Max.x, fy + f.px(48)), theme::amber, text);
+    fy += f.px(56);
+  }
+  if (v.connection == Connection::Offline) {
+    const std::string lag = lag_words(v.lag_ms);
+    draw_text_in(f, fonts().body, ImRect(footer.Min.x, fy, footer.Max.x, fy + f.px(40)), theme::amber,
+                 "Offline — this board may be out of date" + (lag.empty() ? std::string(".") : ", last update " + lag + "."));
+  }
+  if (!v.node_url.empty()) {
+    const ImVec2 qpos(safe.Max.x - qr, safe.Max.y - qr);
+    draw_qr(f, qpos, qr, v.node_url + "/");
+    draw_text_in(f, fonts().body, ImRect(qpos.x - f.px(8), qpos.y - f.px(44), safe.Max.x, qpos.y - f.px(4)), theme::text,
+                 "The board on your phone", true);
+  }
+}
+
+}  // namespace osb::ui
