@@ -1,0 +1,488 @@
+// Open Space Board — the kiosk program's UI thread.
+// [SECTION] Board cache and the frame's view
+// [SECTION] Intents
+// [SECTION] Screenshot and watchdog
+// [SECTION] Main loop
+#include "kiosk/kiosk_app.hpp"
+
+#include <imgui.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <set>
+
+#include "core/time.hpp"
+#include "kiosk/run_queue.hpp"
+#include "kiosk/scene.hpp"
+#include "kiosk/sdl_backend.hpp"
+#include "kiosk/staff_client.hpp"
+#include "net/sync_worker.hpp"
+#include "store/replica_store.hpp"
+#include "ui/ui.hpp"
+
+namespace osb::kiosk {
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// Frames drawn after any input: ImGui reports a click on the frame after the release.
+constexpr int kFramesAfterInput = 3;
+// While only an animation or a UI timer runs, frames come at most this often.
+constexpr auto kAnimationInterval = 50ms;
+// With --frames the loop draws continuously, at most this often.
+constexpr auto kContinuousInterval = 16ms;
+// --screenshot waits this long for the first sync before it shows the replica as it is.
+constexpr auto kFirstSyncGrace = 3s;
+// A --scene that has not finished by then is reported and the kiosk exits with an error.
+constexpr auto kSceneDeadline = 30s;
+
+ui::Connection to_ui(ConnectionState s) {
+  switch (s) {
+    case ConnectionState::Online: return ui::Connection::Online;
+    case ConnectionState::Reconnecting: return ui::Connection::Reconnecting;
+    case ConnectionState::Offline: return ui::Connection::Offline;
+  }
+  return ui::Connection::Offline;
+}
+
+bool never(std::chrono::system_clock::time_point t) { return t.time_since_epoch().count() == 0; }
+
+// CPU time of the calling thread, in milliseconds: what one frame costs the UI thread.
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+class Kiosk {
+ public:
+  Kiosk(const KioskOptions& options, const KioskConfig& config)
+      : options_(options), config_(config), started_(Steady::now()) {}
+
+  int run(const std::function<bool()>& stop_requested, const WakeHook& set_wake);
+
+ private:
+  // [SECTION] Board cache and the frame's view
+  void refresh_from_replica();
+  void update_clock();
+  void build_view();
+  std::string describe_cell(const CellKey& key) const;
+
+  // [SECTION] Intents
+  void apply(const ui::Intent& intent);
+
+  // [SECTION] Screenshot and watchdog
+  bool screenshot_due(Steady::time_point now);
+  bool take_screenshot();
+  void watchdog(bool first_frame_done);
+
+  // [SECTION] Main loop
+  void draw_frame(Steady::time_point now);
+  void print_frame_costs() const;
+  int next_timeout_ms(Steady::time_point now) const;
+
+  const KioskOptions& options_;
+  const KioskConfig& config_;
+  Steady::time_point started_;
+
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<RunQueue> queue_;
+  std::unique_ptr<ReplicaStore> replica_;
+  std::unique_ptr<SyncWorker> sync_;
+  std::unique_ptr<StaffClient> staff_;
+  std::unique_ptr<Scene> scene_;
+
+  ui::UiConfig ui_config_;
+  ui::UiState ui_state_;
+  ui::KioskView view_;
+  VenueClock clock_;
+  std::string clock_zone_ = "\x01";  // forces the first build
+  SyncStatus status_;
+
+  bool board_dirty_ = true;    // re-read the replica before the next frame
+  bool first_sync_seen_ = false;
+  std::set<std::string> awaiting_;  // claim ids made here and not yet delivered or lost
+  std::vector<ui::LostClaimView> refused_here_;  // claims the replica refused at once
+
+  int draw_frames_ = 2;  // frames still to draw
+  long frames_drawn_ = 0;
+  int last_minute_ = -1;
+  Steady::time_point last_frame_{};
+  Steady::time_point ready_at_{};  // the screen shows what --screenshot waits for
+  bool screenshot_taken_ = false;
+  bool screenshot_failed_ = false;
+  bool scene_done_ = false;
+  std::string type_text_;
+  bool printed_first_board_ = false;
+  bool notify_ = false;
+  Steady::time_point last_watchdog_{};
+  Steady::duration watchdog_every_ = 0s;
+  std::vector<float> frame_cpu_ms_;  // UI-thread CPU of each frame (benchmarks read the summary)
+};
+
+// [SECTION] Board cache and the frame's view
+
+// The replica is read only after the sync worker or an enqueue changed it, not every frame.
+void Kiosk::refresh_from_replica() {
+  if (!board_dirty_) return;
+  board_dirty_ = false;
+  view_.has_board = replica_->has_board();
+  if (view_.has_board) view_.board = replica_->board();
+  view_.pending.clear();
+  std::set<std::string> in_outbox;
+  for (auto& p : replica_->outbox()) {
+    in_outbox.insert(p.claim.claim_id);
+    view_.pending.push_back(std::move(p.claim));
+  }
+  view_.lost.clear();
+  std::set<std::string> lost_ids;
+  for (auto& l : replica_->lost_claims(true)) {
+    lost_ids.insert(l.claim.claim_id);
+    view_.lost.push_back({std::move(l.claim), std::move(l.error)});
+  }
+  for (const auto& r : refused_here_) view_.lost.push_back(r);
+  // A claim made here that left the outbox without being lost was accepted by the node.
+  for (auto it = awaiting_.begin(); it != awaiting_.end();) {
+    if (in_outbox.count(*it)) {
+      ++it;
+      continue;
+    }
+    if (!lost_ids.count(*it)) {
+      view_.delivered.push_back(*it);
+      if (view_.delivered.size() > 16) view_.delivered.erase(view_.delivered.begin());
+    }
+    it = awaiting_.erase(it);
+  }
+  update_clock();
+}
+
+void Kiosk::update_clock() {
+  const std::string zone = view_.has_board ? view_.board.event.timezone : "";
+  if (zone == clock_zone_) return;
+  clock_zone_ = zone;
+  try {
+    clock_ = VenueClock(zone);
+  } catch (const std::exception&) {
+    std::fprintf(stderr, "openspace-kiosk: unknown time zone \"%s\"; showing this machine's local time\n", zone.c_str());
+    clock_ = VenueClock("");
+  }
+}
+
+void Kiosk::build_view() {
+  refresh_from_replica();
+  view_.connection = to_ui(status_.state);
+  view_.offline_since.clear();
+  if (status_.state == ConnectionState::Offline && !never(status_.offline_since))
+    view_.offline_since = format_hhmm(clock_.local(status_.offline_since).minute);
+  // Age of the replica, counted now rather than when the worker last reported.
+  view_.lag_ms = -1;
+  if (!never(status_.last_sync)) {
+    view_.lag_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - status_.last_sync).count();
+  } else if (const std::int64_t ms = view_.has_board ? replica_->last_sync_ms() : 0; ms > 0) {
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    view_.lag_ms = now_ms - ms;
+  }
+  view_.now = clock_.now();
+  const StaffState& staff = staff_->state();
+  view_.staff_session = !staff.token.empty();
+  view_.staff_message = staff.message;
+  view_.staff_busy = staff.busy;
+  view_.fleet = staff.fleet;
+}
+
+std::string Kiosk::describe_cell(const CellKey& key) const {
+  const Room* room = view_.board.event.find_room(key.room);
+  return (room ? room->name : "Room " + key.room) + ", " + short_day_label(key.day) + " " + key.start;
+}
+
+// [SECTION] Intents
+
+void Kiosk::apply(const ui::Intent& intent) {
+  std::visit(
+      [this](const auto& i) {
+        using T = std::decay_t<decltype(i)>;
+        if constexpr (std::is_same_v<T, ui::intent::SubmitClaim>) {
+          if (auto error = replica_->enqueue_claim(i.claim)) {
+            // The replica already knows better (taken, blocked, ...): say so like a lost claim.
+            refused_here_.push_back({i.claim, *error});
+          } else {
+            awaiting_.insert(i.claim.claim_id);
+            sync_->kick();
+          }
+          board_dirty_ = true;
+        } else if constexpr (std::is_same_v<T, ui::intent::AcknowledgeLost>) {
+          std::erase_if(refused_here_, [&](const ui::LostClaimView& l) { return l.claim.claim_id == i.claim_id; });
+          replica_->acknowledge_lost(i.claim_id);
+          board_dirty_ = true;
+        } else if constexpr (std::is_same_v<T, ui::intent::StaffLogin>) {
+          staff_->login(i.pin);
+        } else if constexpr (std::is_same_v<T, ui::intent::StaffLogout>) {
+          staff_->logout();
+        } else if constexpr (std::is_same_v<T, ui::intent::ResetDay>) {
+          staff_->reset_day(i.day, weekday_name(i.day) + " " + short_day_label(i.day).substr(4));
+        } else if constexpr (std::is_same_v<T, ui::intent::Block>) {
+          staff_->block(i.key, i.label, describe_cell(i.key));
+        } else if constexpr (std::is_same_v<T, ui::intent::Unblock>) {
+          staff_->unblock(i.key, describe_cell(i.key));
+        } else if constexpr (std::is_same_v<T, ui::intent::RemoveClaim>) {
+          std::string what = "The session";
+          for (const auto& c : view_.board.cells)
+            if (c.claim_id == i.claim_id) what = "“" + c.title + "” (" + describe_cell(c.key()) + ")";
+          staff_->remove_claim(i.claim_id, what);
+        } else if constexpr (std::is_same_v<T, ui::intent::Announce>) {
+          staff_->announce(i.text, i.until);
+        } else if constexpr (std::is_same_v<T, ui::intent::RefreshFleet>) {
+          staff_->refresh_fleet();
+        } else if constexpr (std::is_same_v<T, ui::intent::Activity>) {
+          // The UI keeps its own idle timers; nothing to do here.
+        }
+      },
+      intent);
+  draw_frames_ = std::max(draw_frames_, 1);
+}
+
+// [SECTION] Screenshot and watchdog
+
+// True when the frame about to be drawn is the one --screenshot (and --scene) wait for: the
+// board after the first successful sync, or the replica (or the waiting screen) once the node
+// has had kFirstSyncGrace to answer.
+bool Kiosk::screenshot_due(Steady::time_point now) {
+  if (ready_at_ == Steady::time_point{}) {
+    if (first_sync_seen_ && !board_dirty_) ready_at_ = now;
+    else if (now - started_ >= kFirstSyncGrace) ready_at_ = now;
+  }
+  if (ready_at_ == Steady::time_point{}) return false;
+  if (scene_ && !scene_done_) return false;
+  return !screenshot_taken_ && !options_.screenshot.empty();
+}
+
+bool Kiosk::take_screenshot() {
+  auto image = backend_->read_pixels();
+  if (!image) {
+    std::fprintf(stderr, "openspace-kiosk: could not read the screen back for the screenshot\n");
+    return false;
+  }
+  const RgbImage out = options_.shrink > 0 ? downscale(*image, options_.shrink) : std::move(*image);
+  if (auto error = write_png(options_.screenshot, out)) {
+    std::fprintf(stderr, "openspace-kiosk: %s\n", error->c_str());
+    return false;
+  }
+  std::fprintf(stderr, "openspace-kiosk: screenshot %dx%d written to %s\n", out.width, out.height,
+               options_.screenshot.c_str());
+  return true;
+}
+
+// systemd: READY=1 after the first frame, then WATCHDOG=1 from the loop while it turns.
+void Kiosk::watchdog(bool first_frame_done) {
+  if (!notify_ || !first_frame_done) return;
+  const auto now = Steady::now();
+  if (last_watchdog_ == Steady::time_point{}) {
+    sd_notify(0, "READY=1\nSTATUS=showing the board");
+    last_watchdog_ = now;
+  }
+  if (watchdog_every_ > 0s && now - last_watchdog_ >= watchdog_every_) {
+    sd_notify(0, "WATCHDOG=1");
+    last_watchdog_ = now;
+  }
+}
+
+// [SECTION] Main loop
+
+void Kiosk::draw_frame(Steady::time_point now) {
+  const double cpu_before = thread_cpu_ms();
+  build_view();
+  if (!type_text_.empty()) {
+    ImGui::GetIO().AddInputCharactersUTF8(type_text_.c_str());
+    type_text_.clear();
+  }
+  const bool due = screenshot_due(now);
+  backend_->new_frame();
+  const std::vector<ui::Intent> intents = ui::draw_kiosk(view_, ui_state_, ui_config_, now);
+  backend_->render();
+  if (due) {
+    screenshot_taken_ = true;
+    screenshot_failed_ = !take_screenshot();
+  }
+  backend_->present();
+  if (frame_cpu_ms_.size() < 1'000'000) frame_cpu_ms_.push_back(static_cast<float>(thread_cpu_ms() - cpu_before));
+  ++frames_drawn_;
+  last_frame_ = now;
+  last_minute_ = view_.now.minute;
+  if (view_.has_board && !printed_first_board_) {
+    printed_first_board_ = true;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started_).count();
+    std::fprintf(stderr, "openspace-kiosk: first board frame after %lld ms\n", static_cast<long long>(ms));
+  }
+  for (const auto& intent : intents) apply(intent);
+  if (scene_ && !scene_done_ && ready_at_ != Steady::time_point{}) {
+    SceneContext ctx{view_, ui_state_, *backend_, type_text_, now};
+    scene_done_ = scene_->step(ctx);
+  }
+}
+
+// One line at exit: what the frames cost (the first one, which builds the font atlas, apart).
+void Kiosk::print_frame_costs() const {
+  if (frame_cpu_ms_.size() < 2) return;
+  std::vector<float> rest(frame_cpu_ms_.begin() + 1, frame_cpu_ms_.end());
+  std::sort(rest.begin(), rest.end());
+  double sum = 0;
+  for (float v : rest) sum += v;
+  std::fprintf(stderr, "openspace-kiosk: %zu frames; UI thread CPU per frame: first %.1f ms, then mean %.2f ms, median %.2f ms, p95 %.2f ms, max %.2f ms\n",
+               frame_cpu_ms_.size(), frame_cpu_ms_[0], sum / static_cast<double>(rest.size()), rest[rest.size() / 2],
+               rest[rest.size() * 95 / 100], rest.back());
+}
+
+int Kiosk::next_timeout_ms(Steady::time_point now) const {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  auto since_frame = now - last_frame_;
+  if (draw_frames_ > 0 || backend_->input_busy() || !type_text_.empty()) return 0;
+  const bool continuous = options_.frames >= 0 || (scene_ && !scene_done_) ||
+                          (!options_.screenshot.empty() && !screenshot_taken_);
+  if (continuous) return static_cast<int>(std::max<long long>(0, duration_cast<milliseconds>(kContinuousInterval - since_frame).count()));
+  if (ui::wants_animation_frames(ui_state_))
+    return static_cast<int>(std::max<long long>(1, duration_cast<milliseconds>(kAnimationInterval - since_frame).count()));
+  // Idle: wake for the next minute on the clock (the board marks "now" and past slots).
+  long long ms = (60 - view_.now.second) * 1000LL + 50;
+  if (watchdog_every_ > 0s) ms = std::min<long long>(ms, duration_cast<milliseconds>(watchdog_every_).count());
+  return static_cast<int>(std::max<long long>(ms, 1));
+}
+
+int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_wake) {
+  // Start-up: window first (a config that cannot show anything fails fast), then the replica.
+  BackendOptions bo;
+  bo.fullscreen = config_.fullscreen && options_.window_w == 0;
+  if (options_.window_w > 0) {
+    bo.width = options_.window_w;
+    bo.height = options_.window_h;
+  }
+  const RendererChoice choice = choose_renderer(config_.renderer, probe_render_facts());
+  bo.renderer = choice.kind;
+  bo.title = "Open Space Board — " + config_.id;
+  backend_ = std::make_unique<Backend>(bo);
+  std::fprintf(stderr, "openspace-kiosk: %s renderer (%s), %dx%d\n", backend_->renderer_name().c_str(),
+               choice.reason.c_str(), backend_->width(), backend_->height());
+  queue_ = std::make_unique<RunQueue>([b = backend_.get()] { b->wake(); });
+  set_wake([b = backend_.get()] { b->wake(); });
+
+  ui_config_.scale = config_.scale;
+  ui_config_.theme = config_.theme;
+  ui_config_.idle_timeout_s = config_.idle_timeout_s;
+  if (!ui::setup_fonts_and_style(ui_config_))
+    std::fprintf(stderr, "openspace-kiosk: no Noto Sans or DejaVu Sans font found; using ImGui's built-in font\n");
+
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(config_.replica).parent_path(), ec);
+  replica_ = std::make_unique<ReplicaStore>(config_.replica);
+
+  view_.mode = config_.mode == KioskMode::Hallway ? ui::Mode::Hallway : ui::Mode::Room;
+  view_.kiosk_id = config_.id;
+  view_.own_room = config_.room;
+  view_.node_url = config_.node_url;
+  view_.version = OPENSPACE_VERSION;
+  refresh_from_replica();  // offline-first: the last known board is on screen at once
+
+  if (!options_.scene.empty()) {
+    scene_ = Scene::make(options_.scene, options_.staff_pin);
+    scene_->before_sync(*replica_, config_.room);
+    board_dirty_ = true;
+  }
+
+  HttpOptions staff_http;
+  staff_http.ca_file = config_.ca_file;
+  staff_http.headers["X-Kiosk-Version"] = OPENSPACE_VERSION;
+  staff_ = std::make_unique<StaffClient>(config_.node_url, staff_http, *queue_, [this] {
+    board_dirty_ = true;
+    if (sync_) sync_->kick();
+  });
+
+  SyncOptions so;
+  so.node_url = config_.node_url;
+  so.token = config_.token;
+  so.kiosk_id = config_.id;
+  so.replica_path = config_.replica;
+  so.ca_file = config_.ca_file;
+  sync_ = std::make_unique<SyncWorker>(so, [q = queue_.get(), this](SyncEvent ev) {
+    // Sync thread: only hand the news over; the UI thread reads the replica itself.
+    q->push([this, ev] {
+      status_ = sync_->status();
+      if (ev != SyncEvent::StatusChanged) board_dirty_ = true;
+      if (!first_sync_seen_ && !never(status_.last_sync)) {
+        first_sync_seen_ = true;
+        board_dirty_ = true;
+      }
+    });
+  });
+  status_ = sync_->status();
+  sync_->start();
+
+  notify_ = std::getenv("NOTIFY_SOCKET") != nullptr;
+  if (std::uint64_t usec = 0; notify_ && sd_watchdog_enabled(0, &usec) > 0)
+    watchdog_every_ = std::chrono::microseconds(usec / 3);
+
+  int code = 0;
+  while (!stop_requested()) {
+    const Steady::time_point before = Steady::now();
+    const Pumped p = backend_->pump(next_timeout_ms(before));
+    if (p.quit) break;
+    if (queue_->run() > 0) draw_frames_ = std::max(draw_frames_, 1);
+    if (p.input || p.exposed) draw_frames_ = std::max(draw_frames_, kFramesAfterInput);
+    const Steady::time_point now = Steady::now();
+
+    bool draw = draw_frames_ > 0 || backend_->input_busy() || !type_text_.empty();
+    if (!draw && options_.frames >= 0) draw = now - last_frame_ >= kContinuousInterval;
+    if (!draw && ((scene_ && !scene_done_) || (!options_.screenshot.empty() && !screenshot_taken_)))
+      draw = now - last_frame_ >= kContinuousInterval;
+    if (!draw && ui::wants_animation_frames(ui_state_)) draw = now - last_frame_ >= kAnimationInterval;
+    if (!draw && clock_.now().minute != last_minute_) draw = true;
+    if (draw) {
+      draw_frame(now);
+      if (draw_frames_ > 0) --draw_frames_;
+    }
+    watchdog(frames_drawn_ > 0);
+
+    if (scene_ && !scene_done_ && ready_at_ != Steady::time_point{} && now - ready_at_ > kSceneDeadline) {
+      std::fprintf(stderr, "openspace-kiosk: --scene %s did not get past \"%s\"\n", options_.scene.c_str(),
+                   scene_->current_step().c_str());
+      code = 1;
+      break;
+    }
+    if (screenshot_failed_) {
+      code = 1;
+      break;
+    }
+    const bool screenshot_pending = !options_.screenshot.empty() && !screenshot_taken_;
+    if (options_.frames >= 0 && frames_drawn_ >= options_.frames && !screenshot_pending) break;
+  }
+
+  print_frame_costs();
+  // Shutdown: no more work from other threads, then close the replica.
+  if (notify_) sd_notify(0, "STOPPING=1");
+  set_wake([] {});
+  staff_->stop();
+  sync_->stop();
+  sync_.reset();
+  staff_.reset();
+  replica_.reset();
+  return code;
+}
+
+}  // namespace
+
+bool is_known_scene(const std::string& name) { return Scene::known(name); }
+
+int run_kiosk(const KioskOptions& options, const KioskConfig& config, const std::function<bool()>& stop_requested,
+              const WakeHook& set_wake) {
+  Kiosk kiosk(options, config);
+  return kiosk.run(stop_requested, set_wake);
+}
+
+}  // namespace osb::kiosk

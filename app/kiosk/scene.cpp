@@ -1,0 +1,240 @@
+// Open Space Board — developer scenes.
+// [SECTION] Helpers: finding what to tap
+// [SECTION] Steps
+// [SECTION] Scenes
+#include "kiosk/scene.hpp"
+
+#include <random>
+#include <tuple>
+
+#include "core/time.hpp"
+
+namespace osb::kiosk {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// [SECTION] Helpers: finding what to tap
+
+// The first cell of the kiosk's own room (or any room in hallway mode) on the shown day that a
+// person could claim now.
+std::optional<CellKey> first_claimable(const SceneContext& c) {
+  const std::string day = ui::debug::selected_day(c.ui);
+  for (const auto& room : c.view.board.event.rooms) {
+    if (!c.view.own_room.empty() && room.id != c.view.own_room) continue;
+    for (const auto& slot : c.view.board.event.slots) {
+      const CellKey key{day, room.id, format_hhmm(slot.start)};
+      if (ui::debug::cell_caption(c.ui, key) == "Tap to claim" && ui::debug::cell_rect(c.ui, key)) return key;
+    }
+  }
+  return std::nullopt;
+}
+
+bool tap_button(SceneContext& c, std::string_view label) {
+  const auto r = ui::debug::button_rect(c.ui, label);
+  if (!r || !ui::debug::button_enabled(c.ui, label)) return false;
+  c.backend.synthetic_tap(r->cx(), r->cy());
+  return true;
+}
+
+// A button whose label contains `part` ("Claim" matches "✓ Claim").
+std::optional<std::string> find_button(const SceneContext& c, std::string_view part, std::string_view not_part = {}) {
+  for (const auto& label : ui::debug::button_labels(c.ui)) {
+    if (label.find(part) == std::string::npos) continue;
+    if (!not_part.empty() && label.find(not_part) != std::string::npos) continue;
+    return label;
+  }
+  return std::nullopt;
+}
+
+// [SECTION] Steps
+
+using StepFn = std::function<bool(SceneContext&)>;
+
+StepFn wait_screen(ui::debug::Screen s) {
+  return [s](SceneContext& c) { return ui::debug::screen(c.ui) == s; };
+}
+
+StepFn tap_open_cell() {
+  return [](SceneContext& c) {
+    const auto key = first_claimable(c);
+    if (!key) return false;
+    const auto r = ui::debug::cell_rect(c.ui, *key);
+    c.backend.synthetic_tap(r->cx(), r->cy());
+    return true;
+  };
+}
+
+// Types into the focused field and waits until the UI shows it there.
+StepFn type_into(int field, std::string text) {
+  auto typed = std::make_shared<bool>(false);
+  return [field, text, typed](SceneContext& c) {
+    if (ui::debug::focused_field(c.ui) != field) return false;
+    if (!*typed) {
+      c.type_text += text;
+      *typed = true;
+      return false;
+    }
+    return ui::debug::field_text(c.ui, field) == text;
+  };
+}
+
+StepFn tap_next_field(int expect_focus) {
+  auto tapped = std::make_shared<bool>(false);
+  return [expect_focus, tapped](SceneContext& c) {
+    if (ui::debug::focused_field(c.ui) == expect_focus) return true;
+    if (!*tapped) {
+      if (auto label = find_button(c, "Next")) *tapped = tap_button(c, *label);
+    }
+    return false;
+  };
+}
+
+StepFn tap_claim_button() {
+  return [](SceneContext& c) {
+    const auto label = find_button(c, "Claim", "Claim Room");
+    return label && tap_button(c, *label);
+  };
+}
+
+StepFn wait_connection(ui::Connection want) {
+  return [want](SceneContext& c) { return c.view.connection == want; };
+}
+
+// Holds a finger on the clock until the PIN pad opens (the long press is 3 s).
+StepFn long_press_clock() {
+  auto pressed = std::make_shared<bool>(false);
+  return [pressed](SceneContext& c) {
+    const auto r = ui::debug::clock_rect(c.ui);
+    if (!r) return false;
+    if (!*pressed) {
+      c.backend.synthetic_press(r->cx(), r->cy());
+      *pressed = true;
+      return false;
+    }
+    if (ui::debug::screen(c.ui) != ui::debug::Screen::PinPad) return false;
+    c.backend.synthetic_release(r->cx(), r->cy());
+    return true;
+  };
+}
+
+StepFn type_pin(std::string pin) {
+  auto next = std::make_shared<std::size_t>(0);
+  return [pin, next](SceneContext& c) {
+    if (c.backend.input_busy()) return false;  // one digit at a time
+    if (*next < pin.size()) {
+      if (tap_button(c, std::string(1, pin[*next]))) ++*next;
+      return false;
+    }
+    if (auto ok = find_button(c, "OK")) tap_button(c, *ok);
+    else if (auto enter = find_button(c, "Enter")) tap_button(c, *enter);
+    else if (auto unlock = find_button(c, "Unlock")) tap_button(c, *unlock);
+    return true;
+  };
+}
+
+StepFn tap_labelled(std::string part) {
+  return [part](SceneContext& c) {
+    const auto label = find_button(c, part);
+    return label && tap_button(c, *label);
+  };
+}
+
+StepFn wait_fleet() {
+  return [](SceneContext& c) { return !c.view.fleet.empty(); };
+}
+
+// Lets a few frames pass (layout settles, a dialog finishes opening).
+StepFn settle(int frames) {
+  auto left = std::make_shared<int>(frames);
+  return [left](SceneContext& c) { return !c.backend.input_busy() && --*left <= 0; };
+}
+
+}  // namespace
+
+// [SECTION] Scenes
+
+bool Scene::known(const std::string& name) {
+  return name == "claim" || name == "confirmation" || name == "offline" || name == "staff" || name == "lost";
+}
+
+std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& staff_pin) {
+  if (!known(name)) return nullptr;
+  auto scene = std::make_unique<Scene>();
+  auto add = [&](std::string step_name, StepFn step) { scene->steps_.push_back({std::move(step_name), std::move(step)}); };
+  using S = ui::debug::Screen;
+  auto fill_claim = [&] {
+    add("tap an open cell of this room", tap_open_cell());
+    add("claim dialog opens", wait_screen(S::ClaimDialog));
+    add("type the title", type_into(0, "Testing with hypothesis"));
+    add("move to the name field", tap_next_field(1));
+    add("type the name", type_into(1, "Łukasz"));
+  };
+  if (name == "claim") {
+    fill_claim();
+    add("settle", settle(3));
+  } else if (name == "confirmation") {
+    fill_claim();
+    add("tap Claim", tap_claim_button());
+    add("confirmation shows", wait_screen(S::Confirmation));
+    add("the node accepts the claim", [](SceneContext& c) { return !c.view.delivered.empty(); });
+    add("settle", settle(3));
+  } else if (name == "offline") {
+    add("the kiosk notices the node is down", wait_connection(ui::Connection::Offline));
+    fill_claim();
+    add("tap Claim", tap_claim_button());
+    add("saved-offline message shows", wait_screen(S::Confirmation));
+    add("settle", settle(3));
+  } else if (name == "staff") {
+    add("long press on the clock", long_press_clock());
+    add("type the PIN", type_pin(staff_pin));
+    add("staff panel opens", wait_screen(S::StaffPanel));
+    add("open the fleet tab", tap_labelled("Fleet"));
+    add("fleet arrives", wait_fleet());
+    add("settle", settle(3));
+  } else if (name == "lost") {
+    // A claim made on this board while it was behind the node: the cell was taken elsewhere.
+    scene->before_sync_ = [](ReplicaStore& replica, const std::string& own_room) {
+      if (!replica.has_board()) return;
+      const Board b = replica.board();
+      const auto now = VenueClock(b.event.timezone).now();
+      // The earliest open cell of this room that has not ended yet.
+      const Cell* target = nullptr;
+      for (const auto& cell : b.cells) {
+        if (cell.room != own_room || cell.state != CellState::Open) continue;
+        const auto start = parse_hhmm(cell.start), end = parse_hhmm(cell.end);
+        if (!start || !end || slot_phase(cell.day, *start, *end, now) == SlotPhase::Past) continue;
+        if (!target || std::tie(cell.day, cell.start) < std::tie(target->day, target->start)) target = &cell;
+      }
+      if (!target) return;
+      std::mt19937_64 rng{std::random_device{}()};
+      Claim claim{"scene-" + std::to_string(rng() % 1000000000ULL), target->day, target->room, target->start,
+                  "Property-based testing", "Юлия", ""};
+      replica.enqueue_claim(claim);
+    };
+    add("the node refuses the claim", wait_screen(S::Lost));
+    add("settle", settle(3));
+  }
+  return scene;
+}
+
+void Scene::before_sync(ReplicaStore& replica, const std::string& own_room) {
+  if (before_sync_) before_sync_(replica, own_room);
+}
+
+bool Scene::step(SceneContext& ctx) {
+  while (at_ < steps_.size()) {
+    if (step_started_ == Clock::time_point{}) step_started_ = ctx.now;
+    if (!steps_[at_].run(ctx)) return false;
+    ++at_;
+    step_started_ = {};
+    // One action per frame: the UI needs a frame to react to each tap or typed text.
+    if (ctx.backend.input_busy() || !ctx.type_text.empty()) return false;
+  }
+  return true;
+}
+
+std::string Scene::current_step() const { return at_ < steps_.size() ? steps_[at_].name : "done"; }
+
+}  // namespace osb::kiosk

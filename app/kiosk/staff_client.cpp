@@ -1,0 +1,220 @@
+// Open Space Board — StaffClient.
+// [SECTION] Worker thread
+// [SECTION] Requests
+// [SECTION] Answers
+#include "kiosk/staff_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "net/codec.hpp"
+
+namespace osb::kiosk {
+
+namespace {
+
+std::string cell_path(const CellKey& k) { return "/api/v1/cells/" + k.day + "/" + k.room + "/" + k.start + "/block"; }
+
+bool ok(const HttpResponse& r) { return r.transport_ok() && r.status >= 200 && r.status < 300; }
+
+// Parses a 2xx body; a body that is not JSON gives null (the callers then say so).
+nlohmann::json body_of(const HttpResponse& r) {
+  return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string plural(long long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+// [SECTION] Worker thread
+
+StaffClient::StaffClient(std::string node_url, HttpOptions options, RunQueue& ui_queue,
+                         std::function<void()> on_board_write)
+    : http_(std::make_unique<HttpClient>(std::move(node_url), std::move(options))),
+      ui_queue_(ui_queue),
+      on_board_write_(std::move(on_board_write)),
+      alive_(std::make_shared<bool>(true)) {
+  thread_ = std::thread([this] { worker(); });
+}
+
+StaffClient::~StaffClient() { stop(); }
+
+void StaffClient::stop() {
+  *alive_ = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    jobs_.clear();
+  }
+  http_->cancel();
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StaffClient::submit(Job job) {
+  state_.busy = true;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
+void StaffClient::worker() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (stopping_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job(*http_);
+  }
+}
+
+void StaffClient::finish(std::function<void(StaffState&)> apply, bool board_written) {
+  // `alive` is only read on the UI thread, where stop() also writes it.
+  ui_queue_.push([this, alive = alive_, apply = std::move(apply), board_written] {
+    if (!*alive) return;
+    apply(state_);
+    bool more = false;
+    {
+      std::lock_guard lock(mutex_);
+      more = !jobs_.empty();
+    }
+    state_.busy = more;
+    if (board_written && on_board_write_) on_board_write_();
+  });
+}
+
+std::function<void(StaffState&)> StaffClient::failure(const HttpResponse& r) {
+  if (r.cancelled) return [](StaffState&) {};
+  if (!r.transport_ok())
+    return [](StaffState& s) { s.message = "The board's server cannot be reached right now; try again in a moment."; };
+  if (r.status == 401)
+    return [](StaffState& s) {
+      s.token.clear();
+      s.message = "The staff session has ended; enter the PIN again.";
+    };
+  if (r.status == 403) return [](StaffState& s) { s.message = "This action needs a staff PIN."; };
+  if (r.status == 429)
+    return [](StaffState& s) { s.message = "Too many attempts; wait a few minutes and try again."; };
+  const Error e = json::decode_error(r.body);
+  std::string message = e.message.empty() ? "The server refused the request (" + e.code + ")." : e.message;
+  return [message](StaffState& s) { s.message = message; };
+}
+
+// [SECTION] Requests
+
+void StaffClient::login(const std::string& pin) {
+  submit([this, pin](HttpClient& http) {
+    const HttpResponse r = http.post("/api/v1/staff/session", json::dump({{"pin", pin}}));
+    if (ok(r)) {
+      const auto j = body_of(r);
+      std::string token = j.is_object() && j.contains("token") && j["token"].is_string() ? j["token"].get<std::string>() : "";
+      if (token.empty()) return finish([](StaffState& s) { s.message = "The server sent no staff token."; }, false);
+      return finish([token](StaffState& s) {
+        s.token = token;
+        s.message = "Staff mode is unlocked.";
+      }, false);
+    }
+    if (r.transport_ok() && r.status == 401)
+      return finish([](StaffState& s) { s.message = "That PIN is not right."; }, false);
+    if (r.transport_ok() && r.status == 429)
+      return finish([](StaffState& s) { s.message = "Too many wrong PINs; staff mode is locked for 5 minutes."; }, false);
+    finish(failure(r), false);
+  });
+}
+
+void StaffClient::logout() {
+  state_.token.clear();
+  state_.fleet.clear();
+  state_.message.clear();
+}
+
+void StaffClient::reset_day(const std::string& day, const std::string& what) {
+  submit([this, token = state_.token, day, what](HttpClient& http) {
+    http.set_header("Authorization", "Bearer " + token);
+    const HttpResponse r = http.post("/api/v1/days/" + day + "/reset", "{}");
+    if (!ok(r)) return finish(failure(r), false);
+    const auto j = body_of(r);
+    const long long n = j.is_object() && j.contains("archived") && j["archived"].is_number_integer() ? j["archived"].get<long long>() : 0;
+    finish([what, n](StaffState& s) { s.message = what + " is reset: " + plural(n, "session", "sessions") + " moved to the archive."; }, true);
+  });
+}
+
+void StaffClient::block(const CellKey& key, const std::string& label, const std::string& what) {
+  submit([this, token = state_.token, key, label, what](HttpClient& http) {
+    http.set_header("Authorization", "Bearer " + token);
+    const HttpResponse r = http.put(cell_path(key), json::dump({{"label", label}}));
+    if (!ok(r)) return finish(failure(r), false);
+    finish([what, label](StaffState& s) { s.message = what + " is blocked: " + label + "."; }, true);
+  });
+}
+
+void StaffClient::unblock(const CellKey& key, const std::string& what) {
+  submit([this, token = state_.token, key, what](HttpClient& http) {
+    http.set_header("Authorization", "Bearer " + token);
+    const HttpResponse r = http.del(cell_path(key));
+    if (!ok(r)) return finish(failure(r), false);
+    finish([what](StaffState& s) { s.message = what + " is open again."; }, true);
+  });
+}
+
+void StaffClient::remove_claim(const std::string& claim_id, const std::string& what) {
+  submit([this, token = state_.token, claim_id, what](HttpClient& http) {
+    http.set_header("Authorization", "Bearer " + token);
+    const HttpResponse r = http.del("/api/v1/claims/" + claim_id);
+    if (!ok(r)) return finish(failure(r), false);
+    finish([what](StaffState& s) { s.message = what + " was removed and the cell is open again."; }, true);
+  });
+}
+
+void StaffClient::announce(const std::string& text, const std::string& until) {
+  submit([this, token = state_.token, text, until](HttpClient& http) {
+    http.set_header("Authorization", "Bearer " + token);
+    nlohmann::json body = {{"text", text}};
+    if (!until.empty()) body["until"] = until;
+    const HttpResponse r = http.put("/api/v1/announcement", json::dump(body));
+    if (!ok(r)) return finish(failure(r), false);
+    const bool cleared = text.empty();
+    finish([cleared](StaffState& s) {
+      s.message = cleared ? "The announcement is cleared." : "The announcement is on every screen.";
+    }, true);
+  });
+}
+
+// [SECTION] Answers
+
+void StaffClient::refresh_fleet() {
+  submit([this, token = state_.token](HttpClient& http) {
+    http.set_header("Authorization", "Bearer " + token);
+    const HttpResponse r = http.get("/api/v1/kiosks");
+    if (!ok(r)) return finish(failure(r), false);
+    const auto j = body_of(r);
+    if (!j.is_object() || !j.contains("kiosks") || !j["kiosks"].is_array())
+      return finish([](StaffState& s) { s.message = "The server's list of kiosks could not be read."; }, false);
+    std::vector<ui::KioskInfo> fleet;
+    for (const auto& k : j["kiosks"]) {
+      if (!k.is_object()) continue;
+      ui::KioskInfo info;
+      auto str = [&](const char* name) {
+        return k.contains(name) && k[name].is_string() ? k[name].get<std::string>() : std::string();
+      };
+      info.id = str("id");
+      info.last_seen = str("last_seen");
+      info.version = str("version");
+      if (k.contains("outbox") && k["outbox"].is_number_integer()) info.outbox = k["outbox"].get<int>();
+      if (k.contains("lag_ms") && k["lag_ms"].is_number()) info.lag_ms = k["lag_ms"].get<long long>();
+      fleet.push_back(std::move(info));
+    }
+    finish([fleet = std::move(fleet)](StaffState& s) { s.fleet = fleet; }, false);
+  });
+}
+
+}  // namespace osb::kiosk

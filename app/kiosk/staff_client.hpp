@@ -1,0 +1,74 @@
+// Open Space Board — StaffClient: the staff panel's calls to the node, off the UI thread.
+// Each request runs on the client's own worker thread over HttpClient; its result comes back
+// as a closure through the RunQueue, so StaffState is only ever read and written on the UI
+// thread. The staff token lives here, in memory only: a restart locks staff mode again.
+#pragma once
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/model.hpp"
+#include "kiosk/run_queue.hpp"
+#include "net/http_client.hpp"
+#include "ui/ui.hpp"
+
+namespace osb::kiosk {
+
+// UI thread only.
+struct StaffState {
+  std::string token;    // empty: locked
+  bool busy = false;    // a request is in flight
+  std::string message;  // last result or error, one sentence
+  std::vector<ui::KioskInfo> fleet;
+};
+
+class StaffClient {
+ public:
+  // `on_board_write` runs on the UI thread after a change the node accepted (block, reset, ...).
+  StaffClient(std::string node_url, HttpOptions options, RunQueue& ui_queue, std::function<void()> on_board_write);
+  ~StaffClient();  // stop()
+  StaffClient(const StaffClient&) = delete;
+  StaffClient& operator=(const StaffClient&) = delete;
+
+  // All UI thread. `what` names the cell or day for the result sentence ("Room C, Sat 14:00").
+  void login(const std::string& pin);
+  void logout();
+  void reset_day(const std::string& day, const std::string& what);
+  void block(const CellKey& key, const std::string& label, const std::string& what);
+  void unblock(const CellKey& key, const std::string& what);
+  void remove_claim(const std::string& claim_id, const std::string& what);
+  void announce(const std::string& text, const std::string& until);
+  void refresh_fleet();
+
+  const StaffState& state() const { return state_; }
+  // Cancels the request in flight and joins the worker; later results are dropped.
+  void stop();
+
+ private:
+  using Job = std::function<void(HttpClient&)>;
+  void submit(Job job);
+  void worker();
+  // Posts to the UI thread: applies a finished request to state_.
+  void finish(std::function<void(StaffState&)> apply, bool board_written);
+  // The sentence for an answer that was not a success; clears the token on 401.
+  std::function<void(StaffState&)> failure(const HttpResponse& r);
+
+  std::unique_ptr<HttpClient> http_;
+  RunQueue& ui_queue_;
+  std::function<void()> on_board_write_;
+  StaffState state_;
+  std::shared_ptr<bool> alive_;  // UI thread: closures queued after stop() see false
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace osb::kiosk
