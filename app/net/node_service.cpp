@@ -1,0 +1,1126 @@
+// Open Space Board — the node's HTTP service (see node_service.hpp and docs/api.md).
+//
+// Index of this file:
+// [SECTION] Small helpers: JSON answers, numbers, ETags
+// [SECTION] Store pool: a few NodeStores (one SQLite connection each) shared by the workers
+// [SECTION] Change hub: long-polls wait here for a seq past theirs
+// [SECTION] Guards: staff sessions, PIN lockout, claim rate limit
+// [SECTION] Heartbeats and metrics
+// [SECTION] Impl: state, routing table, request bookkeeping
+// [SECTION] Handlers: board, changes, web pages, calendars
+// [SECTION] Handlers: claims
+// [SECTION] Handlers: staff
+// [SECTION] Handlers: health and metrics
+// [SECTION] NodeService
+#include "net/node_service.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <httplib.h>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "net/codec.hpp"
+#include "net/ics.hpp"
+#include "net/pin.hpp"
+#include "net/web_view.hpp"
+#include "store/node_store.hpp"
+
+namespace osb {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::json;
+
+// Limits (docs/api.md "Node limits").
+constexpr std::size_t kMaxBody = 16 * 1024;
+constexpr int kMaxWaitSeconds = 30;
+constexpr int kClaimsPerMinute = 30;
+constexpr int kPinFailuresBeforeLock = 5;
+constexpr auto kPinWindow = std::chrono::minutes(5);
+constexpr std::size_t kStorePoolSize = 8;
+// Long-polls hold a worker thread each (cpp-httplib serves one connection per thread), so the
+// pool is sized for several hundred kiosks and browsers waiting at once.
+constexpr int kMinWorkerThreads = 600;
+// Workers kept free for ordinary requests: beyond this many held long-polls, a long-poll answers
+// at once (like wait=0) instead of waiting, so the board stays reachable.
+constexpr int kReservedWorkers = 32;
+// External writers (`openspace-node morning-reset`) commit from another process: waiting
+// long-polls notice their changes within this interval.
+constexpr auto kExternalCheckInterval = std::chrono::milliseconds(500);
+
+// [SECTION] Small helpers: JSON answers, numbers, ETags
+
+void send_json(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(json::dump(body), "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+                Json extra = Json::object()) {
+  Json body = json::error_body(Error{code, message});
+  for (auto& [k, v] : extra.items()) body[k] = v;
+  send_json(res, status, body);
+}
+
+void send_error(httplib::Response& res, int status, const Error& e) { send_error(res, status, e.code, e.message); }
+
+// A non-negative decimal integer (no sign, no spaces), or nullopt.
+std::optional<std::int64_t> parse_count(const std::string& s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+std::string make_etag(const std::string& epoch, std::int64_t seq) {
+  return "\"" + epoch + "-" + std::to_string(seq) + "\"";
+}
+
+// True when If-None-Match names `etag` (quoted or not, weak or not, or "*").
+bool etag_matches(const httplib::Request& req, const std::string& etag) {
+  const std::string inm = req.get_header_value("If-None-Match");
+  if (inm.empty()) return false;
+  const std::string bare = etag.substr(1, etag.size() - 2);
+  std::size_t pos = 0;
+  while (pos <= inm.size()) {
+    std::size_t comma = inm.find(',', pos);
+    if (comma == std::string::npos) comma = inm.size();
+    std::string t = inm.substr(pos, comma - pos);
+    t.erase(0, t.find_first_not_of(" \t"));
+    t.erase(t.find_last_not_of(" \t") + 1);
+    if (t.rfind("W/", 0) == 0) t.erase(0, 2);
+    if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
+    if (t == "*" || t == bare) return true;
+    pos = comma + 1;
+  }
+  return false;
+}
+
+// Printable ASCII only, at most `max` bytes: header values that end up in logs and JSON.
+std::string printable(std::string_view s, std::size_t max) {
+  std::string out;
+  for (char c : s) {
+    if (out.size() >= max) break;
+    out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  }
+  return out;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  if (path.empty() || path[0] != '/') return {"\x01"};  // never matches a route
+  std::size_t pos = 1;
+  if (path.size() == 1) return out;
+  while (true) {
+    const std::size_t slash = path.find('/', pos);
+    out.push_back(path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos));
+    if (slash == std::string::npos) break;
+    pos = slash + 1;
+  }
+  return out;
+}
+
+// [SECTION] Store pool: a few NodeStores (one SQLite connection each) shared by the workers
+// A pool rather than one store per worker thread: with hundreds of workers (held long-polls),
+// per-thread connections would cost hundreds of page caches for no gain.
+
+class StorePool {
+ public:
+  StorePool(std::string path, Event event, std::size_t max) : path_(std::move(path)), event_(std::move(event)), max_(max) {
+    free_.push_back(std::make_unique<NodeStore>(path_, event_));  // opens, migrates, seeds now
+    created_ = 1;
+  }
+
+  class Lease {
+   public:
+    Lease(StorePool& pool, std::unique_ptr<NodeStore> s) : pool_(pool), store_(std::move(s)) {}
+    ~Lease() { pool_.give_back(std::move(store_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    NodeStore* operator->() { return store_.get(); }
+    NodeStore& operator*() { return *store_; }
+
+   private:
+    StorePool& pool_;
+    std::unique_ptr<NodeStore> store_;
+  };
+
+  Lease acquire() {
+    std::unique_lock lk(m_);
+    cv_.wait(lk, [&] { return !free_.empty() || created_ < max_; });
+    if (!free_.empty()) {
+      auto s = std::move(free_.back());
+      free_.pop_back();
+      return Lease(*this, std::move(s));
+    }
+    ++created_;
+    lk.unlock();
+    try {
+      return Lease(*this, std::make_unique<NodeStore>(path_, event_));
+    } catch (...) {
+      lk.lock();
+      --created_;
+      cv_.notify_one();
+      throw;
+    }
+  }
+
+  // Closes every connection (all leases must be back).
+  void close_all() {
+    std::lock_guard lk(m_);
+    free_.clear();
+    created_ = max_;  // nothing new after closing
+  }
+
+ private:
+  void give_back(std::unique_ptr<NodeStore> s) {
+    {
+      std::lock_guard lk(m_);
+      free_.push_back(std::move(s));
+    }
+    cv_.notify_one();
+  }
+
+  std::string path_;
+  Event event_;
+  std::size_t max_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<NodeStore>> free_;
+  std::size_t created_ = 0;
+};
+
+// [SECTION] Change hub: long-polls wait here for a seq past theirs
+
+class ChangeHub {
+ public:
+  explicit ChangeHub(std::int64_t seq) : seq_(seq) {}
+
+  void publish(std::int64_t seq) {
+    {
+      std::lock_guard lk(m_);
+      if (seq <= seq_) return;
+      seq_ = seq;
+    }
+    cv_.notify_all();
+  }
+  std::int64_t seq() {
+    std::lock_guard lk(m_);
+    return seq_;
+  }
+  // Returns when seq > since, at the deadline, or when the node stops.
+  void wait_past(std::int64_t since, Clock::time_point deadline) {
+    std::unique_lock lk(m_);
+    cv_.wait_until(lk, deadline, [&] { return stopping_ || seq_ > since; });
+  }
+  // Waits up to `d` unless stopping (the external-commit watcher's pace).
+  bool wait_for_stop(Clock::duration d) {
+    std::unique_lock lk(m_);
+    return cv_.wait_for(lk, d, [&] { return stopping_; });
+  }
+  void stop() {
+    {
+      std::lock_guard lk(m_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::int64_t seq_;
+  bool stopping_ = false;
+};
+
+// [SECTION] Guards: staff sessions, PIN lockout, claim rate limit
+
+class StaffSessions {
+ public:
+  explicit StaffSessions(std::chrono::seconds ttl) : ttl_(ttl) {}
+  std::chrono::seconds ttl() const { return ttl_; }
+
+  std::string open() {
+    std::string token = random_hex(32);
+    std::lock_guard lk(m_);
+    sessions_.push_back({token, Clock::now() + ttl_});
+    return token;
+  }
+  // Compares against every live session in constant time per token.
+  bool valid(std::string_view token) {
+    std::lock_guard lk(m_);
+    const auto now = Clock::now();
+    std::erase_if(sessions_, [&](const Session& s) { return s.expires <= now; });
+    bool found = false;
+    for (const auto& s : sessions_) found |= constant_time_equal(token, s.token);
+    return found;
+  }
+
+ private:
+  struct Session {
+    std::string token;
+    Clock::time_point expires;
+  };
+  std::chrono::seconds ttl_;
+  std::mutex m_;
+  std::vector<Session> sessions_;
+};
+
+// Five wrong PINs within five minutes from one address lock that address for five minutes.
+class PinGuard {
+ public:
+  // Seconds until the address may try again, or 0.
+  long long locked_for(const std::string& addr) {
+    std::lock_guard lk(m_);
+    const auto it = by_addr_.find(addr);
+    if (it == by_addr_.end()) return 0;
+    const auto now = Clock::now();
+    if (it->second.locked_until <= now) return 0;
+    return std::chrono::ceil<std::chrono::seconds>(it->second.locked_until - now).count();
+  }
+  void failure(const std::string& addr) {
+    std::lock_guard lk(m_);
+    const auto now = Clock::now();
+    auto& e = by_addr_[addr];
+    e.failures.push_back(now);
+    while (!e.failures.empty() && now - e.failures.front() > kPinWindow) e.failures.pop_front();
+    if (static_cast<int>(e.failures.size()) >= kPinFailuresBeforeLock) {
+      e.locked_until = now + kPinWindow;
+      e.failures.clear();
+    }
+    if (by_addr_.size() > 10000) prune(now);
+  }
+
+ private:
+  struct Entry {
+    std::deque<Clock::time_point> failures;
+    Clock::time_point locked_until{};
+  };
+  void prune(Clock::time_point now) {
+    std::erase_if(by_addr_, [&](const auto& kv) {
+      return kv.second.locked_until <= now && (kv.second.failures.empty() || now - kv.second.failures.back() > kPinWindow);
+    });
+  }
+  std::mutex m_;
+  std::map<std::string, Entry> by_addr_;
+};
+
+// At most 30 claim attempts per rolling minute per token. A slot is reserved before the claim
+// runs and given back when the claim turns out to be an idempotent replay.
+class ClaimLimiter {
+ public:
+  // 0 when a slot was reserved, else the seconds to wait.
+  long long reserve(const std::string& who) {
+    std::lock_guard lk(m_);
+    const auto now = Clock::now();
+    auto& q = attempts_[who];
+    while (!q.empty() && now - q.front() >= std::chrono::minutes(1)) q.pop_front();
+    if (static_cast<int>(q.size()) >= kClaimsPerMinute)
+      return std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(q.front() + std::chrono::minutes(1) - now).count());
+    q.push_back(now);
+    return 0;
+  }
+  void give_back(const std::string& who) {
+    std::lock_guard lk(m_);
+    auto& q = attempts_[who];
+    if (!q.empty()) q.pop_back();
+  }
+
+ private:
+  std::mutex m_;
+  std::map<std::string, std::deque<Clock::time_point>> attempts_;
+};
+
+// [SECTION] Heartbeats and metrics
+
+struct Heartbeat {
+  std::optional<std::chrono::system_clock::time_point> last_seen;
+  std::string version;
+  std::optional<long long> outbox;
+  std::optional<long long> lag_ms;
+};
+
+class Metrics {
+ public:
+  void count_request(const std::string& route, int status) {
+    std::lock_guard lk(m_);
+    ++requests_[{route, status}];
+  }
+  std::map<std::pair<std::string, int>, std::uint64_t> requests() {
+    std::lock_guard lk(m_);
+    return requests_;
+  }
+  std::atomic<std::uint64_t> claims_created{0};
+  std::atomic<std::uint64_t> conflicts{0};
+  std::atomic<int> long_polls_held{0};
+
+ private:
+  std::mutex m_;
+  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
+};
+
+// What the logger needs to know about the request this worker thread is serving.
+struct RequestInfo {
+  Clock::time_point start{};
+  std::string route;
+  std::string kiosk;
+};
+thread_local RequestInfo t_request;
+
+enum class Access { Anyone, Kiosk, Staff };
+
+struct Caller {
+  enum class Role { None, Kiosk, Staff } role = Role::None;
+  std::string kiosk_id;  // for kiosk tokens
+  std::string token;     // the bearer token as sent (never logged)
+};
+
+struct Call {
+  const httplib::Request& req;
+  httplib::Response& res;
+  std::vector<std::string> params;
+  Caller caller;
+};
+
+struct Route {
+  std::string method;
+  std::vector<std::string> pattern;  // "{name}" segments match any non-empty segment
+  std::string name;                  // for logs and metrics, e.g. "GET /api/v1/board"
+  Access access;
+  std::function<void(Call&)> handler;
+};
+
+struct BoardSnapshot {
+  std::shared_ptr<const Board> board;
+  std::string json;  // the serialized GET /api/v1/board answer
+  std::string etag;
+};
+
+
+// [SECTION] Impl: state, routing table, request bookkeeping
+
+struct Service {
+  NodeConfig config;
+  VenueClock clock;
+  std::atomic<long long> skew_seconds{0};
+  StorePool pool;
+  std::string epoch;
+  ChangeHub hub;
+  std::mutex write_mutex;  // one writer at a time in this process: no busy-wait backoff in SQLite
+  std::mutex board_mutex;
+  std::shared_ptr<const BoardSnapshot> board_cache;
+  StaffSessions sessions;
+  PinGuard pin_guard;
+  ClaimLimiter limiter;
+  std::mutex heartbeat_mutex;
+  std::map<std::string, Heartbeat> heartbeats;
+  Metrics metrics;
+  std::vector<Route> routes;
+  httplib::Server server;
+  int listen_fd = -1;
+  int worker_threads = 0;
+  std::thread watcher;
+  std::atomic<bool> stopping{false};
+  std::mutex run_mutex;
+  bool run_entered = false;
+  std::atomic<bool> run_returned{false};
+
+  explicit Service(NodeConfig c)
+      : config(std::move(c)),
+        clock(config.event.timezone),
+        pool(config.database, config.event, kStorePoolSize),
+        epoch(pool.acquire()->epoch()),
+        hub(pool.acquire()->seq()),
+        sessions(std::chrono::hours(config.staff_token_hours)) {
+    for (const auto& [id, token] : config.kiosk_tokens) heartbeats[id] = Heartbeat{};
+    worker_threads = std::max(config.threads, kMinWorkerThreads);
+    add_routes();
+    configure_server();
+  }
+
+  LocalTime now() const {
+    return clock.local(std::chrono::system_clock::now() + std::chrono::seconds(skew_seconds.load()));
+  }
+
+  // [SECTION] Impl: identification
+
+  Caller identify(const httplib::Request& req) {
+    Caller c;
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) != 0) return c;
+    c.token = auth.substr(7);
+    if (c.token.empty()) return c;
+    for (const auto& [id, token] : config.kiosk_tokens)
+      if (constant_time_equal(c.token, token)) {
+        c.role = Caller::Role::Kiosk;
+        c.kiosk_id = id;
+      }
+    if (c.role == Caller::Role::None && sessions.valid(c.token)) c.role = Caller::Role::Staff;
+    return c;
+  }
+
+  // Kiosks report their state in headers on every request; kept in memory only.
+  void record_heartbeat(const Caller& c, const httplib::Request& req) {
+    if (c.role != Caller::Role::Kiosk) return;
+    std::lock_guard lk(heartbeat_mutex);
+    auto& h = heartbeats[c.kiosk_id];
+    h.last_seen = std::chrono::system_clock::now();
+    if (req.has_header("X-Kiosk-Version")) h.version = printable(req.get_header_value("X-Kiosk-Version"), 64);
+    if (auto v = parse_count(req.get_header_value("X-Kiosk-Outbox"))) h.outbox = *v;
+    if (auto v = parse_count(req.get_header_value("X-Kiosk-Lag-Ms"))) h.lag_ms = *v;
+  }
+
+  // [SECTION] Impl: routing
+
+  void route(std::string method, const std::string& pattern, Access access, std::function<void(Call&)> handler) {
+    Route r;
+    r.name = method + " " + pattern;
+    r.method = std::move(method);
+    r.pattern = split_path(pattern);
+    r.access = access;
+    r.handler = std::move(handler);
+    routes.push_back(std::move(r));
+  }
+
+  static bool match(const Route& r, const std::vector<std::string>& segs, std::vector<std::string>& params) {
+    if (r.pattern.size() != segs.size()) return false;
+    params.clear();
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+      const auto& p = r.pattern[i];
+      if (!p.empty() && p.front() == '{') {
+        if (segs[i].empty()) return false;
+        params.push_back(segs[i]);
+      } else if (p != segs[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Finds the route, checks who is calling, runs the handler; any escaped error becomes the
+  // contract's JSON error, never a bare 500 page.
+  void dispatch(const httplib::Request& req, httplib::Response& res, std::optional<std::uint64_t> declared_length) {
+    const std::string method = req.method == "HEAD" ? "GET" : req.method;
+    const auto segs = split_path(req.path);
+    std::vector<std::string> params;
+    const Route* found = nullptr;
+    std::string allowed;
+    for (const auto& r : routes) {
+      if (!match(r, segs, params)) continue;
+      if (r.method == method) {
+        found = &r;
+        break;
+      }
+      if (allowed.find(r.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + r.method;
+    }
+    if (!found) {
+      t_request.route = allowed.empty() ? "unknown" : "method not allowed";
+      if (allowed.empty()) {
+        send_error(res, 404, "not_found", "There is nothing at this address.");
+      } else {
+        res.set_header("Allow", allowed);
+        send_error(res, 405, "method_not_allowed", req.method + " is not allowed here; use " + allowed + ".");
+      }
+      return;
+    }
+    t_request.route = found->name;
+    Call call{req, res, params, identify(req)};
+    record_heartbeat(call.caller, req);
+    t_request.kiosk = call.caller.kiosk_id;
+    if (call.caller.role == Caller::Role::Staff) t_request.kiosk = "staff";
+    if (found->access != Access::Anyone) {
+      if (call.caller.role == Caller::Role::None)
+        return send_error(res, 401, "unauthorized", call.caller.token.empty()
+                                                        ? "This needs an Authorization: Bearer token."
+                                                        : "The token is not valid (unknown or expired).");
+      if (found->access == Access::Staff && call.caller.role != Caller::Role::Staff)
+        return send_error(res, 403, "forbidden", "This needs a staff token; kiosk tokens cannot do it.");
+    }
+    if (declared_length && *declared_length > kMaxBody)
+      return send_error(res, 413, "too_large", "The body is larger than 16 KiB.");
+    try {
+      found->handler(call);
+    } catch (const StoreError& e) {
+      std::fprintf(stderr, "openspace-node: database error on %s: %s\n", found->name.c_str(), e.what());
+      if (e.is_io() || e.code == 5 /* SQLITE_BUSY */ || (e.code & 0xff) == 5)
+        send_error(res, 503, "unavailable", "The board's database cannot be used right now; try again shortly.");
+      else
+        send_error(res, 500, "internal", "The node hit an unexpected database error.");
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "openspace-node: error on %s: %s\n", found->name.c_str(), e.what());
+      send_error(res, 500, "internal", "The node hit an unexpected error.");
+    }
+  }
+
+  void configure_server() {
+    server.new_task_queue = [n = worker_threads] { return new httplib::ThreadPool(static_cast<std::size_t>(n)); };
+    server.set_payload_max_length(kMaxBody);
+    server.set_read_timeout(5, 0);
+    server.set_write_timeout(5, 0);
+    server.set_keep_alive_timeout(5);
+    server.set_keep_alive_max_count(1000);
+    server.set_tcp_nodelay(true);
+    // Keep SO_REUSEADDR (restart on the same port) and remember the socket: cpp-httplib 0.11.4
+    // listens with a backlog of 5, which drops connections when hundreds of kiosks reconnect at
+    // once; bind() raises it.
+    server.set_socket_options([this](int fd) {
+      int yes = 1;
+      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      listen_fd = fd;
+    });
+
+    // Runs before cpp-httplib reads any body: refuse what it would read without a bound
+    // (CVE-2025-46728: chunked bodies have no size limit in 0.11.4) and answer body-less
+    // requests ourselves (0.11.4 would read a body without Content-Length until the client closes).
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      t_request = RequestInfo{Clock::now(), "", ""};
+      if (req.path.size() > 2048) {
+        t_request.route = "too long";
+        send_error(res, 414, "too_long", "The address is too long.");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (req.has_header("Transfer-Encoding")) {
+        t_request.route = "chunked";
+        send_error(res, 411, "length_required", "Send the body with a Content-Length header; chunked bodies are not accepted.");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      const bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                                   req.method == "DELETE" || req.method == "PRI";
+      if (!req.has_header("Content-Length")) {
+        if (has_body_method) {
+          dispatch(req, res, std::nullopt);  // no Content-Length and no Transfer-Encoding: an empty body
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      const auto length = parse_count(req.get_header_value("Content-Length"));
+      if (!length) {
+        send_error(res, 400, "invalid", "The Content-Length header is not a number.");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (static_cast<std::uint64_t>(*length) > kMaxBody) {
+        // Answer 401/403 before 413 (the contract's order) without reading the body.
+        dispatch(req, res, static_cast<std::uint64_t>(*length));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+
+    auto all = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res, std::nullopt); };
+    server.Get(".*", all);
+    server.Post(".*", all);
+    server.Put(".*", all);
+    server.Delete(".*", all);
+    server.Patch(".*", all);
+    server.Options(".*", all);
+
+    // Errors cpp-httplib answers itself (bad request line, 413 over the payload limit, 414):
+    // give them the contract's JSON body.
+    server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      if (t_request.route.empty()) t_request.route = "unparsed";
+      switch (res.status) {
+        case 413: send_error(res, 413, "too_large", "The body is larger than 16 KiB."); break;
+        case 414: send_error(res, 414, "too_long", "The address is too long."); break;
+        case 404: send_error(res, 404, "not_found", "There is nothing at this address."); break;
+        default: send_error(res, res.status, "invalid", "The request could not be read as HTTP/1.1."); break;
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      send_error(res, 500, "internal", "The node hit an unexpected error.");
+    });
+
+    // One line per request on stderr: method, path (never the query: it may carry secrets one
+    // day), status, milliseconds, kiosk id. Never a token or a PIN.
+    server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      const bool timed = t_request.start != Clock::time_point{};
+      const double ms = timed ? std::chrono::duration<double, std::milli>(Clock::now() - t_request.start).count() : 0.0;
+      const std::string route = t_request.route.empty() ? "unparsed" : t_request.route;
+      metrics.count_request(route, res.status);
+      std::fprintf(stderr, "%s %s %d %.1fms %s\n", printable(req.method, 16).c_str(), printable(req.path, 200).c_str(),
+                   res.status, ms, t_request.kiosk.empty() ? "-" : t_request.kiosk.c_str());
+      t_request = RequestInfo{};
+    });
+  }
+
+  // [SECTION] Impl: the board cache
+  // Keyed on the database's seq (one cheap query), so writes from another process
+  // (morning-reset) show up on the next request.
+
+  std::shared_ptr<const BoardSnapshot> board_snapshot() {
+    auto store = pool.acquire();
+    const std::int64_t seq = store->seq();
+    {
+      std::lock_guard lk(board_mutex);
+      if (board_cache && board_cache->board->seq == seq) return board_cache;
+    }
+    auto board = std::make_shared<Board>(store->board());
+    auto snap = std::make_shared<BoardSnapshot>();
+    snap->json = json::dump(json::encode(*board));
+    snap->etag = make_etag(board->epoch, board->seq);
+    snap->board = std::move(board);
+    std::lock_guard lk(board_mutex);
+    if (!board_cache || board_cache->board->seq < snap->board->seq) board_cache = snap;
+    hub.publish(snap->board->seq);
+    return snap;
+  }
+
+  // Runs a write under the in-process writer lock and wakes long-polls after it committed.
+  template <class F>
+  auto write(F&& f) {
+    std::lock_guard lk(write_mutex);
+    auto store = pool.acquire();
+    return f(*store);
+  }
+
+  void add_routes();
+  void external_watch();
+};
+
+// [SECTION] Handlers: board, changes, web pages, calendars
+
+
+void get_board(Service& s, Call& c) {
+  auto snap = s.board_snapshot();
+  c.res.set_header("ETag", snap->etag);
+  c.res.set_header("Cache-Control", "no-cache");
+  if (etag_matches(c.req, snap->etag)) {
+    c.res.status = 304;
+    return;
+  }
+  c.res.status = 200;
+  c.res.set_content(snap->json, "application/json; charset=utf-8");
+}
+
+void get_changes(Service& s, Call& c) {
+  const auto& req = c.req;
+  std::int64_t since = 0;
+  if (!req.has_param("since")) return send_error(c.res, 400, "invalid", "since is required: the seq the client has seen.");
+  const auto since_v = parse_count(req.get_param_value("since"));
+  if (!since_v) return send_error(c.res, 400, "invalid", "since must be a non-negative integer.");
+  since = *since_v;
+  std::int64_t wait = 0;
+  if (req.has_param("wait")) {
+    const auto w = parse_count(req.get_param_value("wait"));
+    if (!w) return send_error(c.res, 400, "invalid", "wait must be a non-negative integer (seconds).");
+    wait = std::min<std::int64_t>(*w, kMaxWaitSeconds);
+  }
+  std::int64_t seq = 0;
+  {
+    auto store = s.pool.acquire();
+    seq = store->seq();
+  }
+  s.hub.publish(seq);
+  if (req.has_param("epoch") && req.get_param_value("epoch") != s.epoch)
+    return send_error(c.res, 410, "gone", "The board's database was replaced; reload the whole board.");
+  if (since > seq)
+    return send_error(c.res, 410, "gone", "since is ahead of the node's seq; reload the whole board.");
+  if (seq <= since && wait > 0 && !s.stopping) {
+    // Held long-polls each keep a worker thread; past the budget, answer now so ordinary
+    // requests always find a free worker.
+    const int held = ++s.metrics.long_polls_held;
+    if (held <= s.worker_threads - kReservedWorkers)
+      s.hub.wait_past(since, Clock::now() + std::chrono::seconds(wait));
+    --s.metrics.long_polls_held;
+  }
+  Changes ch;
+  {
+    auto store = s.pool.acquire();
+    ch = store->changes_since(since);
+  }
+  send_json(c.res, 200, json::encode(ch));
+}
+
+// The day a web page shows: the asked day, else today when it is an event day, else the first
+// day still to come, else the last day.
+std::string web_day(const Event& e, const std::string& asked, const LocalTime& now) {
+  if (!asked.empty() && e.has_day(asked)) return asked;
+  if (e.has_day(now.day)) return now.day;
+  for (const auto& d : e.days)
+    if (d > now.day) return d;
+  return e.days.empty() ? now.day : e.days.back();
+}
+
+bool not_modified(Call& c, const BoardSnapshot& snap) {
+  c.res.set_header("ETag", snap.etag);
+  c.res.set_header("Cache-Control", "no-cache");
+  if (!etag_matches(c.req, snap.etag)) return false;
+  c.res.status = 304;
+  return true;
+}
+
+void get_web_board(Service& s, Call& c) {
+  auto snap = s.board_snapshot();
+  const std::string asked = c.req.get_param_value("day");
+  if (!asked.empty() && !snap->board->event.has_day(asked)) {
+    c.res.status = 404;
+    c.res.set_content("<!doctype html><meta charset=utf-8><title>Not found</title><p>" + web::escape_html(asked) +
+                          " is not a day of this event. <a href=\"/\">See the board</a>.</p>",
+                      "text/html; charset=utf-8");
+    return;
+  }
+  if (not_modified(c, *snap)) return;
+  const auto now = s.now();
+  c.res.status = 200;
+  c.res.set_content(web::board_page(*snap->board, web_day(snap->board->event, asked, now), now), "text/html; charset=utf-8");
+}
+
+std::string base_url(const httplib::Request& req) {
+  std::string host = printable(req.get_header_value("Host"), 255);
+  // A Host header is attacker-chosen text that lands in the calendar: keep it to host[:port].
+  const bool ok = !host.empty() && std::all_of(host.begin(), host.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']';
+  });
+  return "http://" + (ok ? host : std::string("localhost"));
+}
+
+void get_calendar(Service& s, Call& c) {
+  auto snap = s.board_snapshot();
+  if (not_modified(c, *snap)) return;
+  std::vector<Cell> claimed;
+  for (const auto& cell : snap->board->cells)
+    if (cell.state == CellState::Claimed) claimed.push_back(cell);
+  c.res.status = 200;
+  c.res.set_content(ics::calendar(snap->board->event, claimed, s.clock, base_url(c.req)), "text/calendar; charset=utf-8");
+}
+
+void get_session(Service& s, Call& c) {
+  std::string id = c.params.at(0);
+  const bool ics_wanted = id.size() > 4 && id.ends_with(".ics");
+  if (ics_wanted) id.resize(id.size() - 4);
+  auto snap = s.board_snapshot();
+  const Cell* cell = nullptr;
+  for (const auto& x : snap->board->cells)
+    if (x.state == CellState::Claimed && x.claim_id == id) cell = &x;
+  if (!cell) {
+    c.res.status = 404;
+    c.res.set_content("<!doctype html><meta charset=utf-8><title>Not found</title><p>This session is not on the board "
+                      "(it may have been removed). <a href=\"/\">See the board</a>.</p>",
+                      "text/html; charset=utf-8");
+    return;
+  }
+  if (not_modified(c, *snap)) return;
+  c.res.status = 200;
+  if (ics_wanted) {
+    c.res.set_content(ics::calendar(snap->board->event, {*cell}, s.clock, base_url(c.req)), "text/calendar; charset=utf-8");
+    return;
+  }
+  const auto now = s.now();
+  auto page = web::session_page(*snap->board, id, now);
+  c.res.set_content(page ? *page : std::string("<!doctype html><meta charset=utf-8><p>Session not found.</p>"),
+                    "text/html; charset=utf-8");
+}
+
+// [SECTION] Handlers: claims
+
+Json cell_answer(const Cell& cell, std::int64_t seq) { return Json{{"cell", json::encode(cell)}, {"seq", seq}}; }
+
+void post_claim(Service& s, Call& c) {
+  auto decoded = json::decode_claim_request(c.req.body);
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  Claim claim = std::get<Claim>(decoded);
+
+  // Rate limit per token; idempotent replays are not attempts.
+  const std::string who = c.caller.role == Caller::Role::Kiosk ? "kiosk:" + c.caller.kiosk_id : "staff:" + c.caller.token;
+  bool reserved = false;
+  if (const long long wait = s.limiter.reserve(who); wait > 0) {
+    std::optional<Cell> held;
+    {
+      auto store = s.pool.acquire();
+      held = store->cell_of_claim(claim.claim_id);
+    }
+    const bool replay = held && held->day == claim.day && held->room == claim.room && held->start == claim.start &&
+                        held->title == claim.title && held->host == claim.host && held->description == claim.description;
+    if (!replay) {
+      c.res.set_header("Retry-After", std::to_string(wait));
+      return send_error(c.res, 429, "rate_limited",
+                        "Too many claims from this kiosk; try again in " + std::to_string(wait) + " seconds.");
+    }
+  } else {
+    reserved = true;
+  }
+
+  const auto now = s.now();
+  ClaimResult r = s.write([&](NodeStore& store) { return store.claim(claim, now); });
+  if (r.outcome == ClaimOutcome::Replayed && reserved) s.limiter.give_back(who);
+  switch (r.outcome) {
+    case ClaimOutcome::Created:
+      s.hub.publish(r.seq);
+      ++s.metrics.claims_created;
+      return send_json(c.res, 201, cell_answer(r.cell, r.seq));
+    case ClaimOutcome::Replayed: return send_json(c.res, 200, cell_answer(r.cell, r.seq));
+    case ClaimOutcome::Invalid: return send_error(c.res, 400, r.error);
+    case ClaimOutcome::NotFound: return send_error(c.res, 404, r.error);
+    case ClaimOutcome::Taken:
+    case ClaimOutcome::Blocked:
+    case ClaimOutcome::Past:
+    case ClaimOutcome::Reused:
+    case ClaimOutcome::Removed:
+      ++s.metrics.conflicts;
+      return send_error(c.res, 409, r.error.code, r.error.message, Json{{"cell", json::encode(r.cell)}});
+  }
+}
+
+// [SECTION] Handlers: staff
+
+int status_of(const Error& e) {
+  if (e.code == "not_found") return 404;
+  if (e.code == "invalid") return 400;
+  return 409;
+}
+
+void delete_claim(Service& s, Call& c) {
+  const std::string& id = c.params.at(0);
+  CellResult r = s.write([&](NodeStore& store) { return store.release(id); });
+  if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
+  s.hub.publish(r.seq);
+  send_json(c.res, 200, cell_answer(r.cell, r.seq));
+}
+
+void post_session(Service& s, Call& c) {
+  auto decoded = json::decode_pin_request(c.req.body);
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  const std::string addr = c.req.remote_addr;
+  if (const long long wait = s.pin_guard.locked_for(addr); wait > 0) {
+    c.res.set_header("Retry-After", std::to_string(wait));
+    return send_error(c.res, 429, "locked_out",
+                      "Too many wrong PINs from this address; try again in " + std::to_string((wait + 59) / 60) + " minutes.");
+  }
+  // PBKDF2 is slow on purpose: it runs here without holding any lock.
+  if (!verify_pin(std::get<std::string>(decoded), s.config.staff_pin_hash)) {
+    s.pin_guard.failure(addr);
+    return send_error(c.res, 401, "unauthorized", "Wrong PIN.");
+  }
+  const std::string token = s.sessions.open();
+  send_json(c.res, 200, Json{{"token", token}, {"expires_in", s.sessions.ttl().count()}});
+}
+
+void post_reset(Service& s, Call& c) {
+  const std::string& day = c.params.at(0);
+  ResetResult r = s.write([&](NodeStore& store) { return store.reset_day(day); });
+  if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
+  s.hub.publish(r.seq);
+  send_json(c.res, 200, Json{{"archived", r.archived}, {"seq", r.seq}});
+}
+
+void put_block(Service& s, Call& c) {
+  auto decoded = json::decode_block_request(c.req.body);
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  const CellKey key{c.params.at(0), c.params.at(1), c.params.at(2)};
+  CellResult r = s.write([&](NodeStore& store) { return store.block(key, std::get<std::string>(decoded)); });
+  if (r.error) {
+    if (r.error->code == "taken") return send_error(c.res, 409, "taken", r.error->message, Json{{"cell", json::encode(r.cell)}});
+    return send_error(c.res, status_of(*r.error), *r.error);
+  }
+  s.hub.publish(r.seq);
+  send_json(c.res, 200, cell_answer(r.cell, r.seq));
+}
+
+void delete_block(Service& s, Call& c) {
+  const CellKey key{c.params.at(0), c.params.at(1), c.params.at(2)};
+  CellResult r = s.write([&](NodeStore& store) { return store.unblock(key); });
+  if (r.error) {
+    if (r.error->code == "not_blocked")
+      return send_error(c.res, 409, "not_blocked", r.error->message, Json{{"cell", json::encode(r.cell)}});
+    return send_error(c.res, status_of(*r.error), *r.error);
+  }
+  s.hub.publish(r.seq);
+  send_json(c.res, 200, cell_answer(r.cell, r.seq));
+}
+
+void put_announcement(Service& s, Call& c) {
+  auto decoded = json::decode_announcement_request(c.req.body);
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  AnnouncementResult r = s.write([&](NodeStore& store) { return store.set_announcement(std::get<Announcement>(decoded)); });
+  if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
+  s.hub.publish(r.seq);
+  send_json(c.res, 200, Json{{"announcement", json::encode(r.announcement)}, {"seq", r.seq}});
+}
+
+void get_archive(Service& s, Call& c) {
+  if (!c.req.has_param("day")) return send_error(c.res, 400, "invalid", "day is required, e.g. ?day=2011-03-11.");
+  const std::string day = c.req.get_param_value("day");
+  if (!s.config.event.has_day(day)) return send_error(c.res, 404, "not_found", printable(day, 40) + " is not a day of this event.");
+  std::vector<ArchivedClaim> claims;
+  {
+    auto store = s.pool.acquire();
+    claims = store->archive(day);
+  }
+  Json list = Json::array();
+  for (const auto& a : claims) list.push_back(json::encode(a));
+  send_json(c.res, 200, Json{{"claims", list}});
+}
+
+void get_kiosks(Service& s, Call& c) {
+  Json list = Json::array();
+  std::lock_guard lk(s.heartbeat_mutex);
+  for (const auto& [id, h] : s.heartbeats) {
+    Json k{{"id", id}};
+    k["last_seen"] = h.last_seen ? Json(iso_utc(*h.last_seen)) : Json(nullptr);
+    k["version"] = h.version.empty() ? Json(nullptr) : Json(h.version);
+    k["outbox"] = h.outbox ? Json(*h.outbox) : Json(nullptr);
+    k["lag_ms"] = h.lag_ms ? Json(*h.lag_ms) : Json(nullptr);
+    list.push_back(std::move(k));
+  }
+  send_json(c.res, 200, Json{{"kiosks", list}});
+}
+
+// [SECTION] Handlers: health and metrics
+
+void get_healthz(Service& s, Call& c) {
+  try {
+    auto store = s.pool.acquire();
+    (void)store->seq();
+    c.res.status = 200;
+    c.res.set_content("ok\n", "text/plain; charset=utf-8");
+  } catch (const std::exception&) {
+    c.res.status = 503;
+    c.res.set_content("database unavailable\n", "text/plain; charset=utf-8");
+  }
+}
+
+std::string prom_escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '\\' || ch == '"') out += '\\';
+    if (ch == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+void get_metrics(Service& s, Call& c) {
+  std::string out;
+  out += "# HELP openspace_requests_total HTTP requests answered, by route and status.\n";
+  out += "# TYPE openspace_requests_total counter\n";
+  for (const auto& [key, n] : s.metrics.requests())
+    out += "openspace_requests_total{route=\"" + prom_escape(key.first) + "\",status=\"" + std::to_string(key.second) +
+           "\"} " + std::to_string(n) + "\n";
+  out += "# HELP openspace_claims_created_total Claims that won a cell.\n# TYPE openspace_claims_created_total counter\n";
+  out += "openspace_claims_created_total " + std::to_string(s.metrics.claims_created.load()) + "\n";
+  out += "# HELP openspace_claim_conflicts_total Claims refused with 409 (taken, blocked, past, removed, reused).\n";
+  out += "# TYPE openspace_claim_conflicts_total counter\n";
+  out += "openspace_claim_conflicts_total " + std::to_string(s.metrics.conflicts.load()) + "\n";
+  out += "# HELP openspace_long_polls_held Requests to /api/v1/changes waiting for a change.\n";
+  out += "# TYPE openspace_long_polls_held gauge\n";
+  out += "openspace_long_polls_held " + std::to_string(s.metrics.long_polls_held.load()) + "\n";
+  std::int64_t seq = s.hub.seq();
+  try {
+    auto store = s.pool.acquire();
+    seq = store->seq();
+  } catch (const std::exception&) {
+  }
+  out += "# HELP openspace_seq The board's change number.\n# TYPE openspace_seq gauge\n";
+  out += "openspace_seq " + std::to_string(seq) + "\n";
+  c.res.status = 200;
+  c.res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+}  // namespace
+
+void Service::add_routes() {
+  auto h = [this](void (*f)(Service&, Call&)) { return [this, f](Call& c) { f(*this, c); }; };
+  route("GET", "/api/v1/board", Access::Anyone, h(get_board));
+  route("GET", "/api/v1/changes", Access::Anyone, h(get_changes));
+  route("POST", "/api/v1/claims", Access::Kiosk, h(post_claim));
+  route("DELETE", "/api/v1/claims/{claim_id}", Access::Staff, h(delete_claim));
+  route("POST", "/api/v1/staff/session", Access::Anyone, h(post_session));
+  route("POST", "/api/v1/days/{day}/reset", Access::Staff, h(post_reset));
+  route("PUT", "/api/v1/cells/{day}/{room}/{start}/block", Access::Staff, h(put_block));
+  route("DELETE", "/api/v1/cells/{day}/{room}/{start}/block", Access::Staff, h(delete_block));
+  route("PUT", "/api/v1/announcement", Access::Staff, h(put_announcement));
+  route("GET", "/api/v1/archive", Access::Staff, h(get_archive));
+  route("GET", "/api/v1/kiosks", Access::Staff, h(get_kiosks));
+  route("GET", "/healthz", Access::Anyone, h(get_healthz));
+  route("GET", "/metrics", Access::Anyone, h(get_metrics));
+  route("GET", "/", Access::Anyone, h(get_web_board));
+  route("GET", "/calendar.ics", Access::Anyone, h(get_calendar));
+  route("GET", "/s/{claim_id}", Access::Anyone, h(get_session));
+}
+
+// Commits from another process (morning-reset, backup tools) do not pass through this node:
+// look at the database's seq twice a second and wake long-polls when it moved.
+void Service::external_watch() {
+  while (!hub.wait_for_stop(kExternalCheckInterval)) {
+    try {
+      auto store = pool.acquire();
+      hub.publish(store->seq());
+    } catch (const std::exception&) {
+      // The database is unhappy; /healthz reports it. Try again next round.
+    }
+  }
+}
+
+// [SECTION] NodeService
+
+struct NodeService::Impl : Service {
+  using Service::Service;
+};
+
+NodeService::NodeService(NodeConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+NodeService::~NodeService() {
+  stop();
+  if (impl_->watcher.joinable()) impl_->watcher.join();
+}
+
+int NodeService::bind(const std::string& host, int port) {
+  int bound = port;
+  if (port == 0) {
+    bound = impl_->server.bind_to_any_port(host);
+    if (bound <= 0) throw std::runtime_error("cannot listen on " + host + ":0");
+  } else if (!impl_->server.bind_to_port(host, port)) {
+    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + " (in use, or not an address of this machine)");
+  }
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, 1024);
+  return bound;
+}
+
+void NodeService::run() {
+  {
+    std::lock_guard lk(impl_->run_mutex);
+    if (impl_->stopping) return;
+    impl_->run_entered = true;
+  }
+  impl_->watcher = std::thread([this] { impl_->external_watch(); });
+  impl_->server.listen_after_bind();  // returns after stop(), once the workers have drained
+  impl_->run_returned = true;
+  impl_->hub.stop();
+  if (impl_->watcher.joinable()) impl_->watcher.join();
+}
+
+void NodeService::stop() {
+  bool entered = false;
+  {
+    std::lock_guard lk(impl_->run_mutex);
+    impl_->stopping = true;
+    entered = impl_->run_entered;
+  }
+  impl_->hub.stop();  // wakes every held long-poll so the drain is quick
+  // cpp-httplib ignores stop() until its accept loop runs: when run() has just been entered,
+  // wait for the loop to start (a few microseconds) so the stop is not lost.
+  while (entered && !impl_->server.is_running() && !impl_->run_returned) std::this_thread::yield();
+  impl_->server.stop();
+}
+
+void NodeService::set_clock_skew_seconds(long long s) { impl_->skew_seconds = s; }
+
+}  // namespace osb
