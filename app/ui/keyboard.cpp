@@ -81,9 +81,11 @@ KeyboardEvents draw_keyboard(Frame& f, const ImRect& area, KeyboardState& kb, bo
   KeyboardEvents ev;
   f.dl->AddRectFilled(area.Min, area.Max, theme::page);
   f.dl->AddLine(area.Min, ImVec2(area.Max.x, area.Min.y), theme::line, f.px(2));
-  const KeyMetrics m = metrics(f, area.GetWidth() - 2 * f.px(16));
+  // The keyboard's band spans the screen; its keys keep off the bezel margin.
+  const float side = f.px(theme::edge) + f.px(2);
+  const KeyMetrics m = metrics(f, area.GetWidth() - 2 * side);
   const float row_w = kRowUnits * m.w + (kRowUnits - 1) * m.gap;
-  const float x0 = area.Min.x + std::max(f.px(16), (area.GetWidth() - row_w) / 2);
+  const float x0 = area.Min.x + std::max(side, (area.GetWidth() - row_w) / 2);
   float y = area.Min.y + f.px(16);
   const bool upper = kb.shift || kb.caps_lock;
   const PageLayout& pl = layout(kb.page);
@@ -142,9 +144,7 @@ KeyboardEvents draw_keyboard(Frame& f, const ImRect& area, KeyboardState& kb, bo
   auto page_key = [&](KeyPage page, std::string_view label) {
     const bool on = kb.page == page;
     if (key(x, page_w, on ? "abc" : label, on ? ButtonKind::TabSelected : ButtonKind::Key)) {
-      kb.page = on ? KeyPage::Letters : page;
-      kb.shift = false;
-      kb.caps_lock = false;
+      kb.page = on ? KeyPage::Letters : page;  // shift carries over: a capital may be on another page
     }
     x += page_w + m.gap;
   };

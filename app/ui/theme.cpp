@@ -47,11 +47,15 @@ const char* symbol_font(bool bold) {
 
 // [SECTION] Glyph ranges (static: the atlas reads them when it builds)
 
+// Chosen to keep the atlas small (it is rasterised at every size): the letters European
+// languages use, not every historic or phonetic one.
 const ImWchar kTextRanges[] = {
-    0x0020, 0x024F,  // Basic Latin, Latin-1, Latin Extended-A and -B
+    0x0020, 0x017F,  // Basic Latin, Latin-1, Latin Extended-A
+    0x0218, 0x021B,  // Latin Extended-B: Romanian ș ț
     0x0370, 0x03FF,  // Greek
-    0x0400, 0x04FF,  // Cyrillic
-    0x2000, 0x206F,  // General Punctuation (… – — ·)
+    0x0400, 0x045F,  // Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Macedonian, Bulgarian)
+    0x0490, 0x0491,  // Ukrainian ґ
+    0x2010, 0x2027,  // dashes, quotes, bullet, … (General Punctuation)
     0x20AC, 0x20AC,  // €
     0,
 };
@@ -96,6 +100,8 @@ bool setup_fonts_and_style(const UiConfig& config) {
     io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     io.Fonts->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
     io.Fonts->TexDesiredWidth = 2048;
+    // No power-of-two height: it would double the texture for a few rows of glyphs.
+    io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     const char* sym = symbol_font(false);
     const char* sym_bold = symbol_font(true);
     g_fonts.body = add_font(io.Fonts, regular, sym, 28 * s);
