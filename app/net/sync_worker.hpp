@@ -36,7 +36,7 @@ struct SyncOptions {
   std::string ca_file;
   int long_poll_s = 25;
   int backoff_min_ms = 250;
-  int backoff_max_ms = 15000;
+  int backoff_max_ms = 5000;     // full-jitter cap: after an outage every kiosk is back within ~5 s, spread out
   int offline_after_ms = 5000;  // Reconnecting turns into Offline after this long without an answer
 };
 
