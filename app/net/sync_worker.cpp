@@ -239,6 +239,12 @@ struct SyncWorker::Impl {
       try {
         if (!store) {
           store.emplace(opt.replica_path);
+          // This connection only writes the node's board (replace_board, apply_changes,
+          // mark_synced): a copy the node can always send again. NORMAL in WAL mode keeps the
+          // file consistent on a power cut and at worst forgets the last batches, which the next
+          // /changes?since= brings back. It saves an fsync per batch on every kiosk. Claims are
+          // written by the UI's and the outbox thread's connections, which stay FULL.
+          store->database().exec("PRAGMA synchronous=NORMAL");
           synced(store->last_sync_ms());
         }
         outbox_count = store->outbox_size();
@@ -299,9 +305,15 @@ struct SyncWorker::Impl {
           failures = 0;
           continue;
         }
-        if (r.status != 0 && r.status < 500) answered();  // 4xx: reachable, but something to tell staff
         ++failures;
-        failed(describe_failure(r, opt.node_url));
+        if (r.status != 0 && r.status < 500) {
+          // 4xx: the node is there but refuses us (a bad token, say): tell staff, stay Online.
+          answered();
+          std::lock_guard lock(status_mutex);
+          st.last_error = describe_failure(r, opt.node_url);
+        } else {
+          failed(describe_failure(r, opt.node_url));
+        }
         if (!wait_for(backoff_ms(failures, rng), false)) break;
       } catch (const std::exception& e) {
         // The replica file failed (disk full, I/O): say so and retry; the node's data is safe.

@@ -1,0 +1,242 @@
+// SyncWorker against the REAL openspace-node over 127.0.0.1 (tests/support/node_harness.hpp),
+// real replica files in a temp folder, real libcurl. Every wait is a condition with a deadline.
+#include <doctest/doctest.h>
+
+#include "support/node_harness.hpp"
+#include "support/temp_dir.hpp"
+#include "sync_support.hpp"
+
+using namespace osb;
+using namespace osb::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+SyncOptions options_for(NodeHarness& node, const std::string& replica, const std::string& kiosk = "room-a") {
+  SyncOptions o;
+  o.node_url = node.url();
+  o.token = node.token(kiosk);
+  o.kiosk_id = kiosk;
+  o.replica_path = replica;
+  o.version = "9.9.9-test";
+  o.backoff_min_ms = 20;
+  o.backoff_max_ms = 300;
+  o.offline_after_ms = 300;
+  return o;
+}
+
+// Tomorrow: no slot of it is past, whatever the time of day the tests run.
+std::string tomorrow() { return local_day(1); }
+
+bool online(const SyncWorker& w) { return w.status().state == ConnectionState::Online; }
+
+// The node's cells holding `claim_id`.
+int cells_with_claim(NodeHarness& node, const std::string& claim_id) {
+  const auto board = node.get("/api/v1/board").json();
+  int n = 0;
+  for (const auto& c : board["cells"]) n += c.value("claim_id", "") == claim_id;
+  return n;
+}
+
+std::vector<nlohmann::json> archive_of(NodeHarness& node, const std::string& day, const std::string& claim_id) {
+  const auto r = node.get("/api/v1/archive?day=" + day, node.staff_token());
+  REQUIRE(r.status == 200);
+  const auto body = r.json();  // kept alive: iterating a temporary's member would dangle
+  std::vector<nlohmann::json> out;
+  for (const auto& a : body["claims"])
+    if (a.value("claim_id", "") == claim_id) out.push_back(a);
+  return out;
+}
+
+long long metric(NodeHarness& node, const std::string& name) {
+  const auto body = node.get("/metrics").body;
+  const auto at = body.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stoll(body.substr(at + name.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("a claim made on the node appears in the kiosk's replica") {
+  NodeHarness node;
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  EventLog events;
+  SyncWorker w(options_for(node, replica), events.callback());
+  w.start();
+  ReplicaStore reader(replica);
+  REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
+  CHECK(reader.epoch() == node.get("/api/v1/board").json()["epoch"].get<std::string>());
+
+  const auto r = node.post("/api/v1/claims", NodeHarness::claim_body("claim-remote-1", tomorrow(), "B", "11:00"),
+                           node.token("hallway-1"));
+  REQUIRE(r.status == 201);
+  const std::int64_t seq = r.json()["seq"].get<std::int64_t>();
+  REQUIRE(wait_until([&] {
+    const auto c = reader.cell({tomorrow(), "B", "11:00"});
+    return c && c->claim_id == "claim-remote-1";
+  }));
+  CHECK(reader.cell({tomorrow(), "B", "11:00"})->state == CellState::Claimed);
+  CHECK(reader.seq() >= seq);
+  CHECK(events.count(SyncEvent::BoardChanged) >= 2);  // the first board, then the change
+  CHECK(w.status().lag_ms >= 0);
+}
+
+TEST_CASE("a claim made while the node is down survives a kiosk restart and is delivered exactly once") {
+  NodeHarness node;
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  const Claim claim{"claim-offline-1", tomorrow(), "A", "10:00", "Offline BoF", "Kim", ""};
+  {
+    SyncWorker w(options_for(node, replica), nullptr);
+    w.start();
+    ReplicaStore reader(replica);
+    REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
+  }
+  node.kill9();
+  {
+    // The kiosk keeps working: the claim is taken on the screen and goes into the outbox.
+    ReplicaStore ui(replica);
+    SyncWorker w(options_for(node, replica), nullptr);
+    w.start();
+    REQUIRE_FALSE(ui.enqueue_claim(claim));
+    w.kick();
+    REQUIRE(wait_until([&] { return w.status().state == ConnectionState::Offline; }));
+    CHECK(wait_until([&] { return w.status().outbox == 1; }));
+  }  // the kiosk "restarts": worker and store are gone
+  {
+    ReplicaStore reopened(replica);
+    REQUIRE(reopened.outbox_size() == 1);
+    CHECK(reopened.outbox()[0].claim.claim_id == "claim-offline-1");
+  }
+  node.restart();
+  EventLog events;
+  SyncWorker w(options_for(node, replica), events.callback());
+  w.start();
+  ReplicaStore reader(replica);
+  REQUIRE(wait_until([&] { return reader.outbox_size() == 0 && events.count(SyncEvent::ClaimDelivered) == 1; }));
+  CHECK(cells_with_claim(node, "claim-offline-1") == 1);
+  CHECK(archive_of(node, tomorrow(), "claim-offline-1").empty());
+  const auto c = reader.cell({tomorrow(), "A", "10:00"});
+  REQUIRE(c);
+  CHECK(c->claim_id == "claim-offline-1");
+  CHECK(reader.lost_claims().empty());
+  CHECK(events.count(SyncEvent::ClaimLost) == 0);
+}
+
+TEST_CASE("a claim whose cell was taken meanwhile ends in lost_claims and in the node's archive as lost") {
+  NodeHarness node;
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  {
+    SyncWorker w(options_for(node, replica), nullptr);
+    w.start();
+    ReplicaStore reader(replica);
+    REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
+  }
+  // This kiosk is cut off; its claim waits in the outbox while another kiosk takes the cell.
+  ReplicaStore ui(replica);
+  REQUIRE_FALSE(ui.enqueue_claim(Claim{"claim-loser-1", tomorrow(), "C", "14:00", "Late BoF", "Lee", ""}));
+  REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("claim-winner-1", tomorrow(), "C", "14:00"),
+                    node.token("hallway-1"))
+              .status == 201);
+
+  EventLog events;
+  SyncWorker w(options_for(node, replica), events.callback());
+  w.start();
+  REQUIRE(wait_until([&] { return events.count(SyncEvent::ClaimLost) == 1; }));
+  const auto lost = ui.lost_claims();
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].claim.claim_id == "claim-loser-1");
+  CHECK(lost[0].error.code == "taken");
+  CHECK_FALSE(lost[0].error.message.empty());
+  REQUIRE(lost[0].cell);
+  CHECK(lost[0].cell->claim_id == "claim-winner-1");
+  CHECK(ui.outbox_size() == 0);
+  CHECK(ui.cell({tomorrow(), "C", "14:00"})->claim_id == "claim-winner-1");
+
+  const auto archived = archive_of(node, tomorrow(), "claim-loser-1");
+  REQUIRE(archived.size() == 1);
+  CHECK(archived[0]["reason"] == "lost");
+  CHECK(cells_with_claim(node, "claim-loser-1") == 0);
+}
+
+TEST_CASE("a replaced node database makes the replica reload the whole board") {
+  NodeHarness node;
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  SyncWorker w(options_for(node, replica), nullptr);
+  w.start();
+  ReplicaStore reader(replica);
+  REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
+  REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("claim-before-1", tomorrow(), "A", "11:00"),
+                    node.token("hallway-1"))
+              .status == 201);
+  REQUIRE(wait_until([&] { return reader.cell({tomorrow(), "A", "11:00"})->state == CellState::Claimed; }));
+  const std::string old_epoch = reader.epoch();
+
+  node.replace_database();
+  const std::string new_epoch = node.get("/api/v1/board").json()["epoch"].get<std::string>();
+  REQUIRE(new_epoch != old_epoch);
+  REQUIRE(wait_until([&] { return reader.epoch() == new_epoch; }));
+  CHECK(reader.cell({tomorrow(), "A", "11:00"})->state == CellState::Open);  // the old cell is gone
+  CHECK(reader.seq() == node.get("/api/v1/board").json()["seq"].get<std::int64_t>());
+  CHECK(wait_until([&] { return online(w); }));
+}
+
+TEST_CASE("stop() returns within 1 s while the worker holds a long-poll on the node") {
+  NodeHarness node;
+  TempDir d;
+  SyncWorker w(options_for(node, d.file("replica.db")), nullptr);
+  w.start();
+  REQUIRE(wait_until([&] { return metric(node, "openspace_long_polls_held") >= 1; }));
+  const auto t0 = std::chrono::steady_clock::now();
+  w.stop();
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took < 1s);
+  MESSAGE("stop() took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+}
+
+TEST_CASE("the status goes Offline when the node is killed and back Online when it returns") {
+  NodeHarness node;
+  TempDir d;
+  EventLog events;
+  SyncWorker w(options_for(node, d.file("replica.db")), events.callback());
+  w.start();
+  REQUIRE(wait_until([&] { return online(w); }));
+  const auto before = std::chrono::system_clock::now();
+  node.kill9();
+  REQUIRE(wait_until([&] { return w.status().state != ConnectionState::Online; }));
+  REQUIRE(wait_until([&] { return w.status().state == ConnectionState::Offline; }));
+  const SyncStatus down = w.status();
+  CHECK(down.offline_since >= before - 1s);
+  CHECK_FALSE(down.last_error.empty());
+  const int changes_while_down = events.count(SyncEvent::StatusChanged);
+  node.restart();
+  REQUIRE(wait_until([&] { return online(w); }));
+  CHECK(events.count(SyncEvent::StatusChanged) > changes_while_down);
+  CHECK(w.status().lag_ms >= 0);
+}
+
+TEST_CASE("the heartbeat headers reach GET /api/v1/kiosks") {
+  NodeHarness node;
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  SyncWorker w(options_for(node, replica, "room-b"), nullptr);
+  w.start();
+  ReplicaStore ui(replica);
+  REQUIRE(wait_until([&] { return online(w) && ui.has_board(); }));
+  REQUIRE_FALSE(ui.enqueue_claim(Claim{"claim-beat-01", tomorrow(), "B", "14:00", "Heartbeats", "Sam", ""}));
+  w.kick();
+  REQUIRE(wait_until([&] { return ui.outbox_size() == 0; }));
+  const std::string staff = node.staff_token();
+  nlohmann::json row;
+  REQUIRE(wait_until([&] {
+    const auto kiosks = node.get("/api/v1/kiosks", staff).json();
+    for (const auto& k : kiosks["kiosks"])
+      if (k["id"] == "room-b") row = k;
+    return !row.is_null() && !row["last_seen"].is_null() && row["version"] == "9.9.9-test" && row["outbox"] == 0;
+  }));
+  CHECK(row["lag_ms"].get<long long>() >= 0);
+  CHECK(row["lag_ms"].get<long long>() < 60000);
+}
