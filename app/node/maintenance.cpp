@@ -3,6 +3,7 @@
 // [SECTION] Backups
 // [SECTION] Arguments
 // [SECTION] Subcommands
+// [SECTION] import-claims
 //
 // Both work on the database file directly, while the node may be running: SQLite WAL lets the
 // backup read a consistent snapshot, and the reset is one IMMEDIATE transaction that waits on
@@ -15,9 +16,12 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "core/time.hpp"
+#include "net/codec.hpp"
 #include "store/node_store.hpp"
 #include "store/sqlite.hpp"
 
@@ -90,16 +94,25 @@ namespace {
 struct Args {
   std::string config;
   std::string day;
+  std::string file;       // import-claims: the JSON file
+  bool allow_past = false;
   bool help = false;
   std::string error;  // one line when the arguments are wrong
 };
 
-Args parse_args(int argc, char** argv, bool allow_day) {
+enum class Extra { None, Day, Import };
+
+Args parse_args(int argc, char** argv, Extra extra) {
+  const bool allow_day = extra == Extra::Day;
   Args a;
   for (int i = 2; i < argc; ++i) {
     const std::string s = argv[i];
     if (s == "--help" || s == "-h") {
       a.help = true;
+    } else if (extra == Extra::Import && s == "--allow-past") {
+      a.allow_past = true;
+    } else if (extra == Extra::Import && a.file.empty() && !s.empty() && s[0] != '-') {
+      a.file = s;
     } else if (s == "--config" || (allow_day && s == "--day")) {
       if (i + 1 >= argc) {
         a.error = s + " needs a value";
@@ -112,13 +125,14 @@ Args parse_args(int argc, char** argv, bool allow_day) {
     }
   }
   if (!a.help && a.error.empty() && a.config.empty()) a.error = "--config node.toml is required";
+  if (!a.help && a.error.empty() && extra == Extra::Import && a.file.empty()) a.error = "give the JSON file of claims to import";
   return a;
 }
 
 // [SECTION] Subcommands
 
 int run_backup(int argc, char** argv) {
-  const Args a = parse_args(argc, argv, false);
+  const Args a = parse_args(argc, argv, Extra::None);
   if (a.help) {
     std::printf("usage: openspace-node backup --config node.toml\n"
                 "  Copies the live database into [backup] dir as node-YYYYMMDD-HHMMSS.db (UTC) and keeps the newest [backup] keep.\n");
@@ -142,7 +156,7 @@ int run_backup(int argc, char** argv) {
 }
 
 int run_morning_reset(int argc, char** argv) {
-  const Args a = parse_args(argc, argv, true);
+  const Args a = parse_args(argc, argv, Extra::Day);
   if (a.help) {
     std::printf("usage: openspace-node morning-reset --config node.toml [--day YYYY-MM-DD]\n"
                 "  When [reset] auto = true: backs up, then moves the day's claims (default: today, venue time) to the archive.\n");
@@ -188,10 +202,96 @@ int run_morning_reset(int argc, char** argv) {
   }
 }
 
+// [SECTION] import-claims
+//
+// Puts claims on the board straight through NodeStore, with the same validation and conflict
+// rules as POST /api/v1/claims: sessions planned before the event, sessions taken down on paper
+// while the screens were out, or sample data. --allow-past also accepts slots that have ended
+// (the API never does), for re-entering a day after the fact. Run it while the node is stopped,
+// or accept that pages and kiosks see the new cells only with the next change (see deploy.md).
+
+const char* outcome_word(ClaimOutcome o) {
+  switch (o) {
+    case ClaimOutcome::Created: return "created";
+    case ClaimOutcome::Replayed: return "already there";
+    case ClaimOutcome::Invalid: return "invalid";
+    case ClaimOutcome::NotFound: return "not_found";
+    case ClaimOutcome::Taken: return "taken";
+    case ClaimOutcome::Blocked: return "blocked";
+    case ClaimOutcome::Past: return "past";
+    case ClaimOutcome::Reused: return "claim_id_reused";
+    case ClaimOutcome::Removed: return "removed";
+  }
+  return "?";
+}
+
+int run_import_claims(int argc, char** argv) {
+  const Args a = parse_args(argc, argv, Extra::Import);
+  if (a.help) {
+    std::printf("usage: openspace-node import-claims --config node.toml FILE.json [--allow-past]\n"
+                "  FILE.json: [{\"claim_id\",\"day\",\"room\",\"start\",\"title\",\"host\",\"description\"?}, ...]\n"
+                "  Each claim goes on the board as if posted to /api/v1/claims; --allow-past accepts slots that have ended.\n");
+    return 0;
+  }
+  if (!a.error.empty()) {
+    std::fprintf(stderr, "openspace-node import-claims: %s\n", a.error.c_str());
+    return 2;
+  }
+  try {
+    const NodeConfig cfg = load_node_config(a.config);
+    std::ifstream in(a.file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "openspace-node import-claims: cannot read %s\n", a.file.c_str());
+      return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto list = json::json::parse(text.str(), nullptr, false);
+    if (!list.is_array()) {
+      std::fprintf(stderr, "openspace-node import-claims: %s must hold a JSON array of claims\n", a.file.c_str());
+      return 2;
+    }
+    // The earliest moment of the event makes every slot "upcoming" for --allow-past.
+    const LocalTime now = a.allow_past && !cfg.event.days.empty() ? LocalTime{cfg.event.days.front(), 0, 0}
+                                                                   : VenueClock(cfg.event.timezone).now();
+    // Like the node, a first import may create the database; its folder too.
+    std::error_code ec;
+    fs::create_directories(fs::path(cfg.database).parent_path(), ec);
+    NodeStore store(cfg.database, cfg.event);
+    int created = 0, refused = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto decoded = json::decode_claim_request(json::dump(list[i]));
+      if (const auto* e = std::get_if<Error>(&decoded)) {
+        std::fprintf(stderr, "claim %zu: %s\n", i, e->message.c_str());
+        ++refused;
+        continue;
+      }
+      const ClaimResult r = store.claim(std::get<Claim>(decoded), now);
+      if (r.ok()) {
+        created += r.outcome == ClaimOutcome::Created;
+      } else {
+        std::fprintf(stderr, "claim %zu (%s): %s: %s\n", i, std::get<Claim>(decoded).claim_id.c_str(), outcome_word(r.outcome),
+                     r.error.message.c_str());
+        ++refused;
+      }
+    }
+    std::printf("import-claims: %d new claim%s on the board, %d refused (seq %lld).\n", created, created == 1 ? "" : "s", refused,
+                static_cast<long long>(store.seq()));
+    return refused ? 1 : 0;
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "openspace-node import-claims: %s\n", e.what());
+    return 1;
+  }
+}
+
 }  // namespace
 
 int run_maintenance_subcommand(int argc, char** argv) {
   if (argc < 2) return -1;
+  if (std::strcmp(argv[1], "import-claims") == 0) return run_import_claims(argc, argv);
   if (std::strcmp(argv[1], "backup") == 0) return run_backup(argc, argv);
   if (std::strcmp(argv[1], "morning-reset") == 0) return run_morning_reset(argc, argv);
   return -1;

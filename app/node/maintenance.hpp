@@ -1,7 +1,9 @@
 // Open Space Board — the node's maintenance subcommands, run by systemd timers on the node
 // machine: `openspace-node backup --config node.toml` (an online backup with the SQLite backup
 // API, keeping the last N) and `openspace-node morning-reset --config node.toml` (back up, then
-// reset today's claims into the archive, only when [reset] auto = true).
+// reset today's claims into the archive, only when [reset] auto = true), and
+// `openspace-node import-claims --config node.toml FILE.json [--allow-past]` (claims put on the
+// board through NodeStore with the API's rules: planned sessions, paper fallback, sample data).
 #pragma once
 #include <chrono>
 #include <string>

@@ -156,3 +156,44 @@ TEST_CASE("morning-reset: a day outside the event resets nothing and a bad --day
   NodeStore store(site.cfg.database, site.cfg.event);
   CHECK(store.claimed_count("2030-03-11") == 1);
 }
+
+TEST_CASE("import-claims puts claims on the board with the API's rules") {
+  Site site;
+  site.claim("claim-0001", "2030-03-11");  // A 10:00 on the first day is taken
+  const std::string file = site.dir.write("claims.json", R"([
+    {"claim_id":"import-0001","day":"2030-03-11","room":"B","start":"10:00","title":"Packaging BoF","host":"José"},
+    {"claim_id":"import-0002","day":"2030-03-12","room":"A","start":"10:00","title":"Async IO Q&A","host":"Σοφία","description":"Bring code."},
+    {"claim_id":"import-0003","day":"2030-03-11","room":"A","start":"10:00","title":"Too late","host":"Юлия"},
+    {"claim_id":"bad","day":"2030-03-11","room":"B","start":"10:00","title":"x","host":"y"}
+  ])");
+  // Two refused (taken, invalid claim_id): exit 1, the two good ones are on the board.
+  CHECK(run({"openspace-node", "import-claims", "--config", site.config, file}) == 1);
+  NodeStore store(site.cfg.database, site.cfg.event);
+  const auto b = store.cell_of_claim("import-0001");
+  REQUIRE(b);
+  CHECK(b->room == "B");
+  CHECK(b->host == "José");
+  REQUIRE(store.cell_of_claim("import-0002"));
+  CHECK(store.cell_of_claim("import-0002")->description == "Bring code.");
+  CHECK_FALSE(store.cell_of_claim("import-0003"));
+  CHECK(store.cell(CellKey{"2030-03-11", "A", "10:00"})->claim_id == "claim-0001");
+
+  // The same file again: nothing new, nothing broken (idempotent claim ids).
+  const std::string good = site.dir.write("good.json", R"([
+    {"claim_id":"import-0001","day":"2030-03-11","room":"B","start":"10:00","title":"Packaging BoF","host":"José"}])");
+  CHECK(run({"openspace-node", "import-claims", "--config", site.config, good}) == 0);
+  CHECK(run({"openspace-node", "import-claims", "--config", site.config}) == 2);
+  CHECK(run({"openspace-node", "import-claims", "--config", site.config, site.dir.write("x.json", "{}")}) == 2);
+}
+
+TEST_CASE("import-claims refuses ended slots unless --allow-past") {
+  test::TempDir dir;
+  dir.write("event.toml", "name = \"Past\"\ndays = [\"2001-01-01\"]\n[[rooms]]\nid = \"A\"\n[[slots]]\nstart = \"10:00\"\nend = \"11:00\"\n");
+  const std::string config = dir.write("node.toml", node_toml(false, 3));
+  const std::string file = dir.write("c.json", R"([{"claim_id":"past-00001","day":"2001-01-01","room":"A","start":"10:00","title":"Then","host":"Me"}])");
+  CHECK(run({"openspace-node", "import-claims", "--config", config, file}) == 1);
+  CHECK(run({"openspace-node", "import-claims", "--config", config, file, "--allow-past"}) == 0);
+  const NodeConfig cfg = load_node_config(config);
+  NodeStore store(cfg.database, cfg.event);
+  CHECK(store.cell_of_claim("past-00001"));
+}
