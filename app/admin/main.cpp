@@ -1,7 +1,490 @@
-// openspace-admin: staff command line over the node's HTTP API.
-#include <cstdio>
+// openspace-admin: staff command line over the node's HTTP API (docs/api.md).
+//
+// [SECTION] Exit codes and messages
+// [SECTION] Finding the node, the staff token file
+// [SECTION] HTTP
+// [SECTION] Commands
+// [SECTION] main
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
-int main() {
-  std::fprintf(stderr, "openspace-admin: not available yet\n");
-  return 1;
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <httplib.h>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/time.hpp"
+#include "net/codec.hpp"
+#include "net/ics.hpp"
+
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+// [SECTION] Exit codes and messages
+
+enum Exit { kOk = 0, kRefused = 1, kUsage = 2, kUnreachable = 3, kNotLoggedIn = 4 };
+
+const char* kHelp =
+    "usage: openspace-admin [--node URL | --config node.toml] COMMAND ...\n"
+    "\n"
+    "commands:\n"
+    "  login                          ask for the staff PIN and keep a staff token\n"
+    "  logout                         forget the staff token\n"
+    "  status                         per day claimed/open/blocked, announcement, kiosks\n"
+    "  reset DAY [--yes]              archive every session of DAY (asks first unless --yes)\n"
+    "  block DAY ROOM START LABEL     block a slot (e.g. block 2011-03-11 A 10:00 \"Keynote\")\n"
+    "  unblock DAY ROOM START         open a blocked slot again\n"
+    "  remove CLAIM_ID                take a session off the board (it stays in the archive)\n"
+    "  announce TEXT [--until HH:MM]  show TEXT on every kiosk (until HH:MM today)\n"
+    "  announce --clear               remove the announcement\n"
+    "  archive DAY                    sessions of DAY that were removed, reset or lost\n"
+    "  export --format json|csv|ics [--out FILE]   the claimed sessions\n"
+    "\n"
+    "The node: --node http://HOST:PORT, or --config node.toml (its [node] listen address), or\n"
+    "$OPENSPACE_NODE, or kiosk-config/node.toml when it exists.\n"
+    "The staff token lives in $XDG_STATE_HOME/openspace/staff-token (default\n"
+    "~/.local/state/openspace/staff-token), readable by you only.\n"
+    "\n"
+    "exit codes: 0 ok, 1 refused by the node (or cancelled), 2 usage or config error,\n"
+    "            3 node unreachable, 4 not logged in (run `openspace-admin login`)\n";
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "openspace-admin: %s\n", message.c_str());
+  return code;
+}
+
+// [SECTION] Finding the node, the staff token file
+
+struct Options {
+  std::string node_url;
+  std::string config;
+  bool yes = false;
+  bool clear = false;
+  std::string until;
+  std::string format;
+  std::string out;
+  std::vector<std::string> args;  // command and its positional arguments
+};
+
+// The node's URL from the options; throws ConfigError for a bad node.toml.
+std::string node_url(const Options& o) {
+  if (!o.node_url.empty()) {
+    std::string u = o.node_url;
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    return u;
+  }
+  std::string config = o.config;
+  if (config.empty()) {
+    if (const char* env = std::getenv("OPENSPACE_NODE"); env && *env) return env;
+    if (fs::exists("kiosk-config/node.toml")) config = "kiosk-config/node.toml";
+  }
+  if (config.empty()) return "";
+  const osb::NodeConfig cfg = osb::load_node_config(config);
+  std::string host = cfg.listen_host;
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host == "::") host = "[::1]";
+  return "http://" + host + ":" + std::to_string(cfg.listen_port);
+}
+
+fs::path token_path() {
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return fs::path(x) / "openspace" / "staff-token";
+  const char* home = std::getenv("HOME");
+  return fs::path(home ? home : ".") / ".local" / "state" / "openspace" / "staff-token";
+}
+
+std::optional<std::string> read_token() {
+  std::ifstream in(token_path());
+  std::string t;
+  if (!in || !std::getline(in, t) || t.empty()) return std::nullopt;
+  return t;
+}
+
+bool write_token(const std::string& token) {
+  const fs::path p = token_path();
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  ::fchmod(fd, 0600);  // also when the file existed with wider permissions
+  const std::string line = token + "\n";
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  return ::close(fd) == 0 && ok;
+}
+
+std::string read_pin() {
+  std::string pin;
+  if (::isatty(STDIN_FILENO)) {
+    std::fprintf(stderr, "Staff PIN: ");
+    termios old{};
+    ::tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    std::getline(std::cin, pin);
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    std::fprintf(stderr, "\n");
+  } else {
+    std::getline(std::cin, pin);
+  }
+  while (!pin.empty() && (pin.back() == '\r' || pin.back() == '\n')) pin.pop_back();
+  return pin;
+}
+
+std::string encode_segment(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') out += static_cast<char>(c);
+    else out += {'%', hex[c >> 4], hex[c & 15]};
+  }
+  return out;
+}
+
+// [SECTION] HTTP
+
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+
+class Node {
+ public:
+  explicit Node(std::string url) : url_(std::move(url)), cli_(url_) {
+    cli_.set_connection_timeout(5, 0);
+    cli_.set_read_timeout(30, 0);
+  }
+  const std::string& url() const { return url_; }
+
+  // nullopt when the node cannot be reached.
+  std::optional<Reply> call(const std::string& method, const std::string& path, const std::string& body = "",
+                            const std::string& token = "") {
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    httplib::Result r{nullptr, httplib::Error::Unknown};
+    if (method == "GET") r = cli_.Get(path.c_str(), h);
+    else if (method == "POST") r = cli_.Post(path.c_str(), h, body, "application/json");
+    else if (method == "PUT") r = cli_.Put(path.c_str(), h, body, "application/json");
+    else r = cli_.Delete(path.c_str(), h, body, "application/json");
+    if (!r) return std::nullopt;
+    return Reply{r->status, r->body};
+  }
+
+ private:
+  std::string url_;
+  httplib::Client cli_;
+};
+
+// Turns a failed call into the exit code and one sentence.
+int report(const std::optional<Reply>& r, const Node& node) {
+  if (!r) return fail(kUnreachable, "cannot reach the node at " + node.url() + "; is openspace-node running?");
+  if (r->status == 401)
+    return fail(kNotLoggedIn, "the staff login is missing or has expired; run `openspace-admin login`.");
+  const osb::Error e = osb::json::decode_error(r->body);
+  return fail(kRefused, e.message.empty() ? "the node answered " + std::to_string(r->status) + "." : e.message);
+}
+
+// [SECTION] Commands
+
+struct Context {
+  Options& o;
+  Node& node;
+};
+
+std::optional<std::string> staff_token_or_fail(int& code) {
+  auto t = read_token();
+  if (!t) code = fail(kNotLoggedIn, "not logged in; run `openspace-admin login` first.");
+  return t;
+}
+
+int cmd_login(Context& c) {
+  const std::string pin = read_pin();
+  if (pin.empty()) return fail(kUsage, "no PIN given.");
+  const auto r = c.node.call("POST", "/api/v1/staff/session", Json{{"pin", pin}}.dump());
+  if (!r) return report(r, c.node);
+  if (r->status == 401) return fail(kRefused, "wrong PIN.");
+  if (r->status == 429)
+    return fail(kRefused, "too many wrong PINs from this machine; wait five minutes and try again.");
+  if (r->status != 200) return report(r, c.node);
+  const Json j = Json::parse(r->body, nullptr, false);
+  if (!j.is_object() || !j.contains("token") || !j["token"].is_string())
+    return fail(kRefused, "the node sent an unexpected answer to the login.");
+  if (!write_token(j["token"].get<std::string>()))
+    return fail(kUsage, "cannot write the staff token to " + token_path().string() + ".");
+  const long long hours = j.value("expires_in", 0LL) / 3600;
+  std::printf("Logged in to %s; the staff token is valid for %lld hours.\n", c.node.url().c_str(), hours);
+  return kOk;
+}
+
+int cmd_logout(Context&) {
+  std::error_code ec;
+  fs::remove(token_path(), ec);
+  std::printf("Logged out.\n");
+  return kOk;
+}
+
+std::optional<osb::Board> fetch_board(Context& c, int& code) {
+  const auto r = c.node.call("GET", "/api/v1/board");
+  if (!r || r->status != 200) {
+    code = report(r, c.node);
+    return std::nullopt;
+  }
+  auto b = osb::json::decode_board(r->body);
+  if (auto* e = std::get_if<osb::Error>(&b)) {
+    code = fail(kRefused, e->message);
+    return std::nullopt;
+  }
+  return std::get<osb::Board>(b);
+}
+
+int cmd_status(Context& c) {
+  int code = kOk;
+  const auto board = fetch_board(c, code);
+  if (!board) return code;
+  std::printf("%s — %s (seq %lld)\n", board->event.name.c_str(), c.node.url().c_str(), static_cast<long long>(board->seq));
+  for (const auto& day : board->event.days) {
+    int claimed = 0, open = 0, blocked = 0;
+    for (const auto& cell : board->cells) {
+      if (cell.day != day) continue;
+      if (cell.state == osb::CellState::Claimed) ++claimed;
+      else if (cell.state == osb::CellState::Blocked) ++blocked;
+      else ++open;
+    }
+    std::printf("  %s  %3d claimed  %3d open  %3d blocked\n", day.c_str(), claimed, open, blocked);
+  }
+  if (board->announcement)
+    std::printf("Announcement: %s%s\n", board->announcement->text.c_str(),
+                board->announcement->until.empty() ? "" : (" (until " + board->announcement->until + ")").c_str());
+  else
+    std::printf("Announcement: none\n");
+
+  const auto token = read_token();
+  if (!token) {
+    std::printf("Kiosks: log in (`openspace-admin login`) to see them.\n");
+    return kOk;
+  }
+  const auto r = c.node.call("GET", "/api/v1/kiosks", "", *token);
+  if (!r || r->status != 200) return report(r, c.node);
+  const Json j = Json::parse(r->body, nullptr, false);
+  if (!j.is_object() || !j["kiosks"].is_array()) return fail(kRefused, "the node sent an unexpected kiosk list.");
+  std::printf("Kiosks:\n  %-16s %-22s %-12s %8s %10s\n", "id", "last seen", "version", "outbox", "lag");
+  auto text = [](const Json& v) {
+    if (v.is_null()) return std::string("-");
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+  };
+  for (const auto& k : j["kiosks"]) {
+    const std::string lag = k["lag_ms"].is_number() ? std::to_string(k["lag_ms"].get<long long>() / 1000) + " s" : "-";
+    std::printf("  %-16s %-22s %-12s %8s %10s\n", text(k["id"]).c_str(),
+                k["last_seen"].is_null() ? "never" : text(k["last_seen"]).c_str(), text(k["version"]).c_str(),
+                text(k["outbox"]).c_str(), lag.c_str());
+  }
+  return kOk;
+}
+
+bool confirm(const std::string& question) {
+  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES" || answer == "Yes";
+}
+
+int cmd_reset(Context& c) {
+  if (c.o.args.size() != 2) return fail(kUsage, "usage: openspace-admin reset DAY [--yes]");
+  const std::string& day = c.o.args[1];
+  int code = kOk;
+  const auto token = staff_token_or_fail(code);
+  if (!token) return code;
+  const auto board = fetch_board(c, code);
+  if (!board) return code;
+  if (!board->event.has_day(day)) return fail(kRefused, day + " is not a day of this event.");
+  int n = 0;
+  for (const auto& cell : board->cells) n += cell.day == day && cell.state == osb::CellState::Claimed;
+  std::printf("%d session%s on %s will be archived.\n", n, n == 1 ? "" : "s", day.c_str());
+  std::fflush(stdout);
+  if (!c.o.yes && !confirm("Reset " + day + "?")) {
+    std::printf("Cancelled; nothing was changed.\n");
+    return kRefused;
+  }
+  const auto r = c.node.call("POST", "/api/v1/days/" + encode_segment(day) + "/reset", "", *token);
+  if (!r || r->status != 200) return report(r, c.node);
+  const Json j = Json::parse(r->body, nullptr, false);
+  std::printf("Archived %lld session(s) of %s.\n", j.value("archived", 0LL), day.c_str());
+  return kOk;
+}
+
+int staff_call(Context& c, const std::string& method, const std::string& path, const std::string& body, Json& answer) {
+  int code = kOk;
+  const auto token = staff_token_or_fail(code);
+  if (!token) return code;
+  const auto r = c.node.call(method, path, body, *token);
+  if (!r || r->status < 200 || r->status >= 300) return report(r, c.node);
+  answer = Json::parse(r->body, nullptr, false);
+  return kOk;
+}
+
+std::string cell_path(const std::vector<std::string>& a) {
+  return "/api/v1/cells/" + encode_segment(a[1]) + "/" + encode_segment(a[2]) + "/" + encode_segment(a[3]) + "/block";
+}
+
+int cmd_block(Context& c) {
+  if (c.o.args.size() != 5) return fail(kUsage, "usage: openspace-admin block DAY ROOM START LABEL");
+  Json j;
+  if (int rc = staff_call(c, "PUT", cell_path(c.o.args), Json{{"label", c.o.args[4]}}.dump(), j)) return rc;
+  std::printf("Blocked room %s at %s on %s: %s\n", c.o.args[2].c_str(), c.o.args[3].c_str(), c.o.args[1].c_str(),
+              c.o.args[4].c_str());
+  return kOk;
+}
+
+int cmd_unblock(Context& c) {
+  if (c.o.args.size() != 4) return fail(kUsage, "usage: openspace-admin unblock DAY ROOM START");
+  Json j;
+  if (int rc = staff_call(c, "DELETE", cell_path(c.o.args), "", j)) return rc;
+  std::printf("Room %s at %s on %s is open again.\n", c.o.args[2].c_str(), c.o.args[3].c_str(), c.o.args[1].c_str());
+  return kOk;
+}
+
+int cmd_remove(Context& c) {
+  if (c.o.args.size() != 2) return fail(kUsage, "usage: openspace-admin remove CLAIM_ID");
+  Json j;
+  if (int rc = staff_call(c, "DELETE", "/api/v1/claims/" + encode_segment(c.o.args[1]), "", j)) return rc;
+  std::printf("Removed %s; the slot is open again and the session is in the archive.\n", c.o.args[1].c_str());
+  return kOk;
+}
+
+int cmd_announce(Context& c) {
+  Json body;
+  if (c.o.clear) {
+    if (c.o.args.size() != 1) return fail(kUsage, "usage: openspace-admin announce --clear");
+    body = Json{{"text", ""}};
+  } else {
+    if (c.o.args.size() != 2) return fail(kUsage, "usage: openspace-admin announce TEXT [--until HH:MM]");
+    body = Json{{"text", c.o.args[1]}};
+    if (!c.o.until.empty()) body["until"] = c.o.until;
+  }
+  Json j;
+  if (int rc = staff_call(c, "PUT", "/api/v1/announcement", body.dump(), j)) return rc;
+  if (c.o.clear || !j.contains("announcement") || j["announcement"].is_null()) std::printf("Announcement cleared.\n");
+  else std::printf("Announcement shown on every kiosk.\n");
+  return kOk;
+}
+
+int cmd_archive(Context& c) {
+  if (c.o.args.size() != 2) return fail(kUsage, "usage: openspace-admin archive DAY");
+  Json j;
+  if (int rc = staff_call(c, "GET", "/api/v1/archive?day=" + encode_segment(c.o.args[1]), "", j)) return rc;
+  if (!j.is_object() || !j["claims"].is_array()) return fail(kRefused, "the node sent an unexpected archive.");
+  if (j["claims"].empty()) std::printf("Nothing in the archive for %s.\n", c.o.args[1].c_str());
+  for (const auto& a : j["claims"])
+    std::printf("%-8s %s %-6s %s  %s (%s)  [%s]\n", a.value("reason", "").c_str(), a.value("start", "").c_str(),
+                a.value("room", "").c_str(), a.value("at", "").c_str(), a.value("title", "").c_str(),
+                a.value("host", "").c_str(), a.value("claim_id", "").c_str());
+  return kOk;
+}
+
+int cmd_export(Context& c) {
+  if (c.o.args.size() != 1 || (c.o.format != "json" && c.o.format != "csv" && c.o.format != "ics"))
+    return fail(kUsage, "usage: openspace-admin export --format json|csv|ics [--out FILE]");
+  int code = kOk;
+  const auto board = fetch_board(c, code);
+  if (!board) return code;
+  std::vector<osb::Cell> claimed;
+  for (const auto& cell : board->cells)
+    if (cell.state == osb::CellState::Claimed) claimed.push_back(cell);
+  std::string text;
+  if (c.o.format == "json") {
+    Json list = Json::array();
+    for (const auto& cell : claimed) list.push_back(osb::json::encode(cell));
+    text = list.dump(2) + "\n";
+  } else if (c.o.format == "csv") {
+    text = osb::ics::csv(board->event, claimed);
+  } else {
+    osb::VenueClock clock(board->event.timezone);
+    text = osb::ics::calendar(board->event, claimed, clock, c.node.url());
+  }
+  if (c.o.out.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kOk;
+  }
+  std::ofstream out(c.o.out, std::ios::binary);
+  out << text;
+  if (!out.flush()) return fail(kUsage, "cannot write " + c.o.out + ".");
+  std::fprintf(stderr, "Wrote %zu session(s) to %s.\n", claimed.size(), c.o.out.c_str());
+  return kOk;
+}
+
+}  // namespace
+
+// [SECTION] main
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](std::string& dest) {
+      if (i + 1 >= argc) return false;
+      dest = argv[++i];
+      return true;
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kHelp, stdout);
+      return kOk;
+    } else if (a == "--node") {
+      if (!value(o.node_url)) return fail(kUsage, "--node needs a URL, e.g. --node http://127.0.0.1:8080");
+    } else if (a == "--config") {
+      if (!value(o.config)) return fail(kUsage, "--config needs the path of node.toml");
+    } else if (a == "--until") {
+      if (!value(o.until)) return fail(kUsage, "--until needs a time, e.g. --until 12:30");
+    } else if (a == "--format") {
+      if (!value(o.format)) return fail(kUsage, "--format needs json, csv or ics");
+    } else if (a == "--out") {
+      if (!value(o.out)) return fail(kUsage, "--out needs a file name");
+    } else if (a == "--yes" || a == "-y") {
+      o.yes = true;
+    } else if (a == "--clear") {
+      o.clear = true;
+    } else if (a.size() > 2 && a.rfind("--", 0) == 0) {
+      return fail(kUsage, "unknown option " + a + "; see openspace-admin --help");
+    } else {
+      o.args.push_back(a);
+    }
+  }
+  if (o.args.empty()) {
+    std::fputs(kHelp, stderr);
+    return kUsage;
+  }
+  std::string url;
+  try {
+    url = node_url(o);
+  } catch (const osb::ConfigError& e) {
+    return fail(kUsage, e.what());
+  }
+  if (url.empty()) return fail(kUsage, "which node? give --node http://HOST:PORT or --config node.toml");
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    return fail(kUsage, "the node URL must start with http:// or https://, e.g. http://127.0.0.1:8080");
+
+  Node node(url);
+  Context c{o, node};
+  static const std::map<std::string, int (*)(Context&)> commands = {
+      {"login", cmd_login},     {"logout", cmd_logout},     {"status", cmd_status},   {"reset", cmd_reset},
+      {"block", cmd_block},     {"unblock", cmd_unblock},   {"remove", cmd_remove},   {"announce", cmd_announce},
+      {"archive", cmd_archive}, {"export", cmd_export},
+  };
+  const auto it = commands.find(o.args[0]);
+  if (it == commands.end()) return fail(kUsage, "unknown command " + o.args[0] + "; see openspace-admin --help");
+  try {
+    return it->second(c);
+  } catch (const std::exception& e) {
+    return fail(kRefused, e.what());
+  }
 }

@@ -613,8 +613,13 @@ struct Service {
         return httplib::Server::HandlerResponse::Handled;
       }
       if (static_cast<std::uint64_t>(*length) > kMaxBody) {
-        // Answer 401/403 before 413 (the contract's order) without reading the body.
-        dispatch(req, res, static_cast<std::uint64_t>(*length));
+        // The contract answers 401/403 (and 404/405) before 413: try the route without a body.
+        // When only the size is wrong, let cpp-httplib answer 413: it reads and drops the body,
+        // so the rest of the connection stays in step.
+        httplib::Response probe;
+        dispatch(req, probe, static_cast<std::uint64_t>(*length));
+        if (probe.status == 413) return httplib::Server::HandlerResponse::Unhandled;
+        res = probe;
         return httplib::Server::HandlerResponse::Handled;
       }
       return httplib::Server::HandlerResponse::Unhandled;
