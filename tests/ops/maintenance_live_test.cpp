@@ -91,3 +91,35 @@ TEST_CASE("morning-reset while the node serves: a held long-poll wakes with the 
   for (const auto& c : after["cells"])
     if (c["room"] == "B" && c["start"] == "11:00" && c["day"] == day) CHECK(c["state"] == "open");
 }
+
+TEST_CASE("restoring a backup as deploy.md says: same epoch, lower seq, clients are told to reload") {
+  NodeHarness node(options());
+  const std::string day = node.days()[0];
+  REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("live-0003", day, "A", "10:00"), node.token("room-a")).status == 201);
+  const Run b = node_cli("backup --config '" + node.config_path() + "'");
+  REQUIRE(b.exit_code == 0);
+  const std::string backup = b.out.substr(0, b.out.find('\n'));
+  REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("live-0004", day, "B", "10:00"), node.token("room-a")).status == 201);
+  const auto seen = node.get("/api/v1/board").json();
+
+  // Stop the node, drop the WAL, copy the backup over, start again.
+  CHECK(node.stop() == 0);
+  for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(node.db_path() + suffix);
+  std::filesystem::copy_file(backup, node.db_path(), std::filesystem::copy_options::overwrite_existing);
+  node.restart();
+
+  const auto now = node.get("/api/v1/board").json();
+  CHECK(now["epoch"] == seen["epoch"]);
+  CHECK(now["seq"].get<std::int64_t>() < seen["seq"].get<std::int64_t>());
+  // A kiosk that saw the newer seq is told to reload the whole board.
+  const auto changes = node.get("/api/v1/changes?since=" + std::to_string(seen["seq"].get<std::int64_t>()) +
+                                "&epoch=" + seen["epoch"].get<std::string>());
+  CHECK(changes.status == 410);
+  bool has_first = false, has_second = false;
+  for (const auto& c : now["cells"]) {
+    has_first = has_first || c.value("claim_id", "") == "live-0003";
+    has_second = has_second || c.value("claim_id", "") == "live-0004";
+  }
+  CHECK(has_first);
+  CHECK_FALSE(has_second);
+}
