@@ -274,7 +274,14 @@ std::string board_page(const Board& board, const std::string& requested_day, con
     setTimeout(function () { location.reload(); }, now - last < 5000 ? 5000 : 0);
   }
   if (live.reload_in > 0) setTimeout(reload, live.reload_in * 1000 + 500);
+  // On a phone the slot running now may be far down: bring it into view on a first visit (a
+  // reload keeps the reader's own scroll position).
+  var nav = performance.getEntriesByType && performance.getEntriesByType('navigation')[0];
+  var now = document.querySelector('.row.now');
+  if (now && !location.hash && !(nav && nav.type === 'reload') && now.getBoundingClientRect().top > window.innerHeight * 0.6)
+    now.scrollIntoView({ block: 'start' });
   function poll() {
+    document.documentElement.setAttribute('data-live', 'polling');  // tests see the script ran
     var url = '/api/v1/changes?since=' + live.seq + '&wait=25&epoch=' + encodeURIComponent(live.epoch);
     fetch(url, { cache: 'no-store' }).then(function (r) {
       if (r.status === 410) { reload(); return null; }

@@ -92,6 +92,7 @@ int main() {
   check(contains(board.dom, "&lt;img src=x onerror=alert(1)&gt;"), "the markup title is shown as text");
   check(!contains(board.dom, "<img"), "no <img> element came from the title");
   check(contains(board.dom, "aria-current=\"page\""), "the shown day is marked in the day tabs");
+  check(contains(board.dom, "data-live=\"polling\""), "the live-update script ran and is long-polling");
 
   const auto session = dump_dom(chromium, profiles.file("session"), node.url() + "/s/browser-0002");
   check(session.exit_code == 0, "chromium dumped /s/browser-0002");
