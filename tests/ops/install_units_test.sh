@@ -44,4 +44,13 @@ err="$("$src/scripts/install-units" --prefix "$work/prefix" --user "$(id -un)" -
 rc=$?
 set -e
 [ $rc -eq 2 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] || { echo "FAIL: bad --reset-at gave exit $rc: $err"; exit 1; }
+# An event with a timezone: the reset fires at that zone's 06:45, whatever the machine's zone.
+sed -i 's|^# *timezone = .*|timezone = "America/New_York"|' "$work/config/event.toml"
+"$src/scripts/install-units" --prefix "$work/prefix" --user "$(id -un)" --config-dir "$work/config" \
+    --dest "$work/units-tz" --reset-at 06:45 >/dev/null
+grep -q '^OnCalendar=\*-\*-\* 06:45:00 America/New_York$' "$work/units-tz/openspace-reset.timer" ||
+  { echo "FAIL: the event's timezone is not in OnCalendar"; cat "$work/units-tz/openspace-reset.timer"; exit 1; }
+msgs="$(SYSTEMD_UNIT_PATH="$work/units-tz:" systemd-analyze verify "$work/units-tz/openspace-reset.timer" 2>&1)" ||
+  { echo "FAIL: verify with a timezone: $msgs"; exit 1; }
+[ -z "$msgs" ] || { echo "FAIL: verify with a timezone: $msgs"; exit 1; }
 echo "ok: ${#units[@]} units installed and verified"
