@@ -58,6 +58,7 @@ void draw_cell(Frame& f, const ImRect& r, const CellKey& key, const Cell* cell, 
   f.dl->PushClipRect(r.Min, r.Max, true);
   float y = inner.Min.y;
   auto line = [&](ImFont* font, ImU32 c, const std::string& text, float indent = 0) {
+    if (y + font->FontSize > inner.Max.y + pad * 0.5f) return;  // no half-cut lines: leave it out
     const std::string shown = fit_text(font, text, w - indent);
     const ImVec2 pos(inner.Min.x + indent, y);
     draw_text(f, font, pos, c, shown);
@@ -146,9 +147,24 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   const float view_h = area.GetHeight() - header_h;
   const float min_col = f.px(f.portrait() ? 300 : 320);
   const float col_w = std::max(min_col, std::min(f.px(560), view_w / static_cast<float>(rooms.size())));
-  const float row_h = std::clamp(view_h / static_cast<float>(e.slots.size()), f.px(104), f.px(240));
+  // Past slots shrink to one line so the slots people can still claim get the room.
+  std::vector<float> row_y(e.slots.size() + 1, 0.0f);
+  {
+    const float past_h = f.px(76);
+    std::size_t past = 0;
+    for (const SlotTime& slot : e.slots) past += slot_phase(day, slot.start, slot.end, v.now) == SlotPhase::Past;
+    const bool compact = past > 0 && past < e.slots.size();
+    const std::size_t active = compact ? e.slots.size() - past : e.slots.size();
+    const float row_h = std::clamp((view_h - (compact ? static_cast<float>(past) * past_h : 0.0f)) /
+                                       static_cast<float>(active),
+                                   f.px(104), f.px(260));
+    for (std::size_t i = 0; i < e.slots.size(); ++i) {
+      const bool is_past = slot_phase(day, e.slots[i].start, e.slots[i].end, v.now) == SlotPhase::Past;
+      row_y[i + 1] = row_y[i] + (compact && is_past ? past_h : row_h);
+    }
+  }
   const float content_w = col_w * static_cast<float>(rooms.size());
-  const float content_h = row_h * static_cast<float>(e.slots.size());
+  const float content_h = row_y.back();
   const ImRect viewport(area.Min.x + time_w, area.Min.y + header_h, area.Max.x, area.Max.y);
   const ImRect drag_area(area.Min.x, area.Min.y, area.Max.x, area.Max.y);
   if (!staff) f.st.grid_area = drag_area;
@@ -180,7 +196,8 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   for (std::size_t si = 0; si < e.slots.size(); ++si) {
     const SlotTime& slot = e.slots[si];
     const SlotPhase phase = slot_phase(day, slot.start, slot.end, v.now);
-    const float y = viewport.Min.y + static_cast<float>(si) * row_h - scroll_y;
+    const float y = viewport.Min.y + row_y[si] - scroll_y;
+    const float row_h = row_y[si + 1] - row_y[si];
     if (y + row_h < viewport.Min.y || y > viewport.Max.y) continue;
     for (std::size_t ri = 0; ri < rooms.size(); ++ri) {
       const float x = viewport.Min.x + static_cast<float>(ri) * col_w - scroll_x;
@@ -214,13 +231,19 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   for (std::size_t si = 0; si < e.slots.size(); ++si) {
     const SlotTime& slot = e.slots[si];
     const SlotPhase phase = slot_phase(day, slot.start, slot.end, v.now);
-    const float y = viewport.Min.y + static_cast<float>(si) * row_h - scroll_y;
+    const float y = viewport.Min.y + row_y[si] - scroll_y;
+    const float row_h = row_y[si + 1] - row_y[si];
     const ImU32 col = phase == SlotPhase::Past ? theme::past_text : theme::text;
     float ty = y + f.px(10);
     if (phase == SlotPhase::Now) {
       draw_text(f, fonts().cell, ImVec2(area.Min.x, ty), theme::amber, "▶ NOW");
       ty += fonts().cell->FontSize * 1.1f;
       f.dl->AddLine(ImVec2(area.Min.x, y + f.px(2)), ImVec2(viewport.Min.x - gap, y + f.px(2)), theme::amber, f.px(3));
+    }
+    if (phase == SlotPhase::Past && row_h < f.px(100)) {
+      draw_text(f, fonts().body, ImVec2(area.Min.x, y + (row_h - fonts().body->FontSize) / 2), col,
+                format_hhmm(slot.start) + "–" + format_hhmm(slot.end));
+      continue;
     }
     draw_text(f, fonts().cell, ImVec2(area.Min.x, ty), col, format_hhmm(slot.start));
     draw_text(f, fonts().body, ImVec2(area.Min.x, ty + fonts().cell->FontSize * 1.1f), theme::past_text,

@@ -112,12 +112,24 @@ void draw_hallway(Frame& f) {
   const ImRect safe = f.safe();
   float y = safe.Min.y;
   const float clock_w = f.px(150);
-  draw_text_in(f, fonts().huge, ImRect(safe.Min.x, y, safe.Max.x - clock_w - f.px(500), y + f.px(80)), theme::text,
-               v.board.event.name);
-  draw_text_in(f, fonts().body, ImRect(safe.Max.x - clock_w - f.px(480), y, safe.Max.x - clock_w - f.px(16), y + f.px(80)),
-               connection_colour(v), connection_words(v), false, true);
-  draw_clock(f, ImRect(safe.Max.x - clock_w, y + f.px(8), safe.Max.x, y + f.px(72)));
-  y += f.px(100);
+  if (f.portrait()) {
+    draw_text_in(f, fonts().huge, ImRect(safe.Min.x, y, safe.Max.x - clock_w - f.px(16), y + f.px(80)), theme::text,
+                 v.board.event.name);
+    draw_clock(f, ImRect(safe.Max.x - clock_w, y + f.px(8), safe.Max.x, y + f.px(72)));
+    y += f.px(84);
+    draw_text_in(f, fonts().body, ImRect(safe.Min.x, y, safe.Max.x, y + f.px(44)), connection_colour(v),
+                 connection_words(v));
+    y += f.px(60);
+  } else {
+    const float conn_w = std::min(text_width(fonts().body, connection_words(v)) + f.px(8), f.px(720));
+    draw_text_in(f, fonts().huge, ImRect(safe.Min.x, y, safe.Max.x - clock_w - conn_w - f.px(32), y + f.px(80)),
+                 theme::text, v.board.event.name);
+    draw_text_in(f, fonts().body, ImRect(safe.Max.x - clock_w - conn_w - f.px(16), y, safe.Max.x - clock_w - f.px(16),
+                                         y + f.px(80)),
+                 connection_colour(v), connection_words(v), false, true);
+    draw_clock(f, ImRect(safe.Max.x - clock_w, y + f.px(8), safe.Max.x, y + f.px(72)));
+    y += f.px(100);
+  }
 
   if (!v.has_board) {
     draw_text_in(f, fonts().header, ImRect(safe.Min.x, y, safe.Max.x, safe.Max.y), theme::text,
@@ -149,8 +161,13 @@ void draw_hallway(Frame& f) {
   float fy = footer.Min.y + f.px(8);
   std::string open = "Still open today: ";
   if (c.open.empty()) open = "Every slot today is taken.";
-  for (std::size_t i = 0; i < c.open.size(); ++i) open += (i ? ", " : "") + c.open[i];
-  for (const std::string& l : wrap_text(fonts().header, open, footer.GetWidth(), 2)) {
+  for (std::size_t i = 0; i < c.open.size(); ++i) {
+    // No-break spaces inside "Room B 16:00": lines break only between slots.
+    std::string item = c.open[i];
+    for (std::size_t p = item.find(' '); p != std::string::npos; p = item.find(' ', p + 2)) item.replace(p, 1, "\u00A0");
+    open += (i ? ", " : "") + item;
+  }
+  for (const std::string& l : wrap_text(fonts().header, open, footer.GetWidth(), f.portrait() ? 3 : 2)) {
     draw_text(f, fonts().header, ImVec2(footer.Min.x, fy), theme::text, l);
     fy += f.px(48);
   }
