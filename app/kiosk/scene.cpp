@@ -17,18 +17,19 @@ using Clock = std::chrono::steady_clock;
 
 // [SECTION] Helpers: finding what to tap
 
-// The first cell of the kiosk's own room (or any room in hallway mode) on the shown day that a
-// person could claim now.
-std::optional<CellKey> first_claimable(const SceneContext& c) {
+// The cells of the kiosk's own room (or every room in hallway mode) on the shown day that a
+// person could claim now, in board order.
+std::vector<CellKey> claimable(const SceneContext& c) {
+  std::vector<CellKey> out;
   const std::string day = ui::debug::selected_day(c.ui);
   for (const auto& room : c.view.board.event.rooms) {
     if (!c.view.own_room.empty() && room.id != c.view.own_room) continue;
     for (const auto& slot : c.view.board.event.slots) {
       const CellKey key{day, room.id, format_hhmm(slot.start)};
-      if (ui::debug::cell_caption(c.ui, key) == "Tap to claim" && ui::debug::cell_rect(c.ui, key)) return key;
+      if (ui::debug::cell_caption(c.ui, key) == "Tap to claim" && ui::debug::cell_rect(c.ui, key)) out.push_back(key);
     }
   }
-  return std::nullopt;
+  return out;
 }
 
 bool tap_button(SceneContext& c, std::string_view label) {
@@ -56,13 +57,23 @@ StepFn wait_screen(ui::debug::Screen s) {
   return [s](SceneContext& c) { return ui::debug::screen(c.ui) == s; };
 }
 
-StepFn tap_open_cell() {
-  return [](SceneContext& c) {
-    const auto key = first_claimable(c);
-    if (!key) return false;
-    const auto r = ui::debug::cell_rect(c.ui, *key);
+// Taps an open cell until the claim dialog opens: a cell partly under a banner may not take the
+// tap, so after a few frames the next open cell is tried.
+StepFn tap_open_cell_until_dialog() {
+  struct Try {
+    std::size_t next = 0;
+    int frames = 0;
+  };
+  auto t = std::make_shared<Try>();
+  return [t](SceneContext& c) {
+    if (ui::debug::screen(c.ui) == ui::debug::Screen::ClaimDialog) return true;
+    if (c.backend.input_busy() || t->frames-- > 0) return false;
+    const auto cells = claimable(c);
+    if (cells.empty()) return false;
+    const auto r = ui::debug::cell_rect(c.ui, cells[t->next++ % cells.size()]);
     c.backend.synthetic_tap(r->cx(), r->cy());
-    return true;
+    t->frames = 6;
+    return false;
   };
 }
 
@@ -165,8 +176,7 @@ std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& s
   auto add = [&](std::string step_name, StepFn step) { scene->steps_.push_back({std::move(step_name), std::move(step)}); };
   using S = ui::debug::Screen;
   auto fill_claim = [&] {
-    add("tap an open cell of this room", tap_open_cell());
-    add("claim dialog opens", wait_screen(S::ClaimDialog));
+    add("tap an open cell of this room until the claim dialog opens", tap_open_cell_until_dialog());
     add("type the title", type_into(0, "Testing with hypothesis"));
     add("move to the name field", tap_next_field(1));
     add("type the name", type_into(1, "Łukasz"));

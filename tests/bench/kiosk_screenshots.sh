@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Documentation screenshots of the kiosk, from the REAL kiosk under Xvfb against the REAL node:
+# room board (landscape, portrait), claim dialog with keyboard, confirmation with QR, offline,
+# lost claim, staff panel, hallway. Writes docs/screenshots/*.png.
+#   tests/bench/kiosk_screenshots.sh            BUILD_DIR (default build) names the build folder.
+# The event's time zone is chosen so that it is early afternoon at the venue right now: the board
+# then shows past, current and upcoming slots whatever time the script runs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD_DIR=${BUILD_DIR:-build}
+NODE="$BUILD_DIR/app/node/openspace-node"
+KIOSK="$BUILD_DIR/app/kiosk/openspace-kiosk"
+OUT=docs/screenshots
+for b in "$NODE" "$KIOSK"; do [ -x "$b" ] || { echo "kiosk_screenshots: build $b first" >&2; exit 1; }; done
+mkdir -p "$OUT"
+WORK=$(mktemp -d)
+NODE_PID=""
+cleanup() { [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+[ -n "${KEEP_WORK:-}" ] && trap '[ -n "$NODE_PID" ] && kill "$NODE_PID"; echo "kept $WORK"' EXIT
+
+# [SECTION] Event: a zone where it is 13:00-15:59 now, today and the next two days there.
+read -r TZNAME TODAY DAY2 DAY3 < <(python3 - <<'PY'
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+zones = ["Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver", "America/Chicago",
+         "America/New_York", "America/Halifax", "America/Sao_Paulo", "Atlantic/South_Georgia", "Atlantic/Azores",
+         "Europe/London", "Europe/Berlin", "Europe/Athens", "Europe/Moscow", "Asia/Dubai", "Asia/Karachi",
+         "Asia/Dhaka", "Asia/Bangkok", "Asia/Singapore", "Asia/Tokyo", "Australia/Brisbane", "Pacific/Noumea",
+         "Pacific/Fiji", "Pacific/Tongatapu", "Pacific/Kiritimati"]
+best = min(zones, key=lambda z: abs(datetime.now(ZoneInfo(z)).hour + datetime.now(ZoneInfo(z)).minute / 60 - 14.5))
+d = datetime.now(ZoneInfo(best)).date()
+print(best, d, d + timedelta(days=1), d + timedelta(days=2))
+PY
+)
+echo "kiosk_screenshots: venue time zone $TZNAME, days $TODAY $DAY2 $DAY3"
+
+cat > "$WORK/event.toml" <<TOML
+name = "Open Spaces at PyCon"
+days = ["$TODAY", "$DAY2", "$DAY3"]
+timezone = "$TZNAME"
+[[rooms]]
+id = "A"
+name = "Room A"
+where = "Level 2, beside registration"
+[[rooms]]
+id = "B"
+name = "Room B"
+where = "Level 2, end of the hall"
+[[rooms]]
+id = "C"
+name = "Room C"
+where = "Level 3, by the stairs"
+[[rooms]]
+id = "D"
+name = "Room D"
+where = "Level 3, garden side"
+[[rooms]]
+id = "E"
+name = "Room E"
+where = "Ground floor, café"
+TOML
+for s in 09 10 11 13 14 15 16 17; do
+  printf '[[slots]]\nstart = "%s:00"\nend = "%02d:00"\n' "$s" $((10#$s + 1)) >> "$WORK/event.toml"
+done
+PIN_HASH=$("$NODE" hash-pin 2468)
+cat > "$WORK/node.toml" <<TOML
+[node]
+listen = "127.0.0.1:0"
+database = "node.db"
+event = "event.toml"
+[auth]
+staff_pin = "$PIN_HASH"
+[auth.kiosks]
+room-a = "screenshot-token-room-a"
+room-b = "screenshot-token-room-b"
+hallway-1 = "screenshot-token-hallway"
+seed-1 = "screenshot-token-seed-1"
+seed-2 = "screenshot-token-seed-2"
+TOML
+
+start_node() {
+  "$NODE" --config "$WORK/node.toml" > "$WORK/node.out" 2> "$WORK/node.log" &
+  NODE_PID=$!
+  for _ in $(seq 200); do grep -q "listening on" "$WORK/node.out" 2>/dev/null && break; sleep 0.05; done
+  URL=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$WORK/node.out" | head -1)
+  [ -n "$URL" ] || { echo "kiosk_screenshots: the node did not start" >&2; cat "$WORK/node.log" >&2; exit 1; }
+}
+stop_node() { kill "$NODE_PID"; wait "$NODE_PID" || true; NODE_PID=""; }
+start_node
+echo "kiosk_screenshots: node at $URL"
+
+claim() {  # token day room start title host [description]
+  local body
+  body=$(python3 -c 'import json,sys,uuid; a=sys.argv[1:]; print(json.dumps({"claim_id":"seed-"+uuid.uuid4().hex[:12],"day":a[0],"room":a[1],"start":a[2],"title":a[3],"host":a[4],"description":a[5] if len(a)>5 else ""}))' "$2" "$3" "$4" "$5" "$6" "${7:-}")
+  curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' --data "$body" "$URL/api/v1/claims"
+}
+T1=screenshot-token-seed-1 T2=screenshot-token-seed-2
+claim $T1 "$TODAY" B 14:00 "Async IO Q&A" "Σοφία" "Bring your event loop questions."
+claim $T1 "$TODAY" C 14:00 "Packaging BoF" "José"
+claim $T1 "$TODAY" D 15:00 "Rust extensions for Python" "Юлия"
+claim $T1 "$TODAY" A 16:00 "Testing with hypothesis" "Łukasz"
+claim $T1 "$TODAY" E 16:00 "Diversity in open source: lunch follow-up" "Amara"
+claim $T2 "$TODAY" B 17:00 "Type hints in practice" "Chen Wei"
+claim $T2 "$TODAY" C 15:00 "Teaching Python to kids" "Nguyễn Thị Mai"
+claim $T2 "$DAY2" A 09:00 "Morning coffee & code review" "Søren"
+claim $T2 "$DAY2" B 10:00 "Scientific Python sprint planning" "Ana María"
+STAFF=$(curl -fsS -X POST -H 'Content-Type: application/json' --data '{"pin":"2468"}' "$URL/api/v1/staff/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' \
+  --data '{"label":"Lightning talks"}' "$URL/api/v1/cells/$TODAY/E/15:00/block"
+curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' \
+  --data '{"text":"Dinner groups meet at 18:00 by the registration desk."}' "$URL/api/v1/announcement"
+
+kiosk_config() {  # name id mode room token
+  local f="$WORK/$1.toml"
+  { echo "[kiosk]"; echo "id = \"$2\""; echo "mode = \"$3\""; [ -n "$4" ] && echo "room = \"$4\""
+    echo "node = \"$URL\""; echo "token = \"$5\""; echo "replica = \"$1.db\""
+    echo "[ui]"; echo 'renderer = "auto"'; } > "$f"
+  echo "$f"
+}
+
+shot() {  # name screen(WxH) config [kiosk args...]
+  local name=$1 screen=$2 config=$3
+  shift 3
+  local w=${screen%x*} h=${screen#*x}
+  xvfb-run -a -s "-screen 0 ${screen}x24 -nolisten tcp" "$KIOSK" --config "$config" --windowed "${w}x${h}" \
+    --screenshot "$OUT/$name.png" --frames 3 "$@" 2> "$WORK/$name.log" \
+    || { echo "kiosk_screenshots: $name failed" >&2; cat "$WORK/$name.log" >&2; exit 1; }
+  echo "kiosk_screenshots: $OUT/$name.png ($(stat -c %s "$OUT/$name.png") bytes)"
+}
+
+# [SECTION] Screens
+ROOM=$(kiosk_config room-a room-a room A screenshot-token-room-a)
+shot room-board 1920x1080 "$ROOM"
+shot room-board-portrait 1080x1920 "$(kiosk_config portrait room-a room A screenshot-token-room-a)"
+shot claim-dialog 1920x1080 "$(kiosk_config claim room-a room A screenshot-token-room-a)" --scene claim
+shot confirmation 1920x1080 "$(kiosk_config confirm room-a room A screenshot-token-room-a)" --scene confirmation
+shot staff-panel 1920x1080 "$(kiosk_config staff room-a room A screenshot-token-room-a)" --scene staff --pin 2468
+shot hallway 1920x1080 "$(kiosk_config hallway hallway-1 hallway "" screenshot-token-hallway)"
+
+# Lost: this replica learns the board, then another board takes the cell this one will claim.
+LOST=$(kiosk_config lost room-a room A screenshot-token-room-a)
+xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$KIOSK" --config "$LOST" --windowed 1920x1080 \
+  --screenshot "$WORK/lost-before.png" --frames 2 2> "$WORK/lost-before.log"
+# The cell the lost scene will claim: Room A's earliest open cell that has not ended (the same
+# rule as the scene), read from the node's board, which the replica has just copied.
+NEXT_OPEN=$(curl -fsS "$URL/api/v1/board" | python3 -c '
+import json, sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+now = datetime.now(ZoneInfo(sys.argv[1]))
+today, hm = now.strftime("%Y-%m-%d"), now.strftime("%H:%M")
+cells = sorted((c["day"], c["start"], c["end"]) for c in json.load(sys.stdin)["cells"]
+               if c["room"] == "A" and c["state"] == "open")
+print(next("%s %s" % (d, s) for d, s, e in cells if d > today or (d == today and e > hm)))
+' "$TZNAME")
+read -r LOST_DAY LOST_START <<< "$NEXT_OPEN"
+claim screenshot-token-room-b "$LOST_DAY" A "$LOST_START" "Property-based testing BoF" "Mateo"
+shot lost-claim 1920x1080 "$LOST" --scene lost
+
+# Offline: the node goes away; the kiosk keeps its board and saves a claim for later.
+OFFLINE=$(kiosk_config offline room-a room A screenshot-token-room-a)
+xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$KIOSK" --config "$OFFLINE" --windowed 1920x1080 \
+  --screenshot "$WORK/offline-before.png" --frames 2 2> "$WORK/offline-before.log"
+stop_node
+shot offline 1920x1080 "$OFFLINE" --scene offline
