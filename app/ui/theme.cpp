@@ -55,6 +55,7 @@ const ImWchar kTextRanges[] = {
     0x0370, 0x03FF,  // Greek
     0x0400, 0x045F,  // Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Macedonian, Bulgarian)
     0x0490, 0x0491,  // Ukrainian ґ
+    0x1EA0, 0x1EF9,  // Latin Extended Additional: Vietnamese
     0x2010, 0x2027,  // dashes, quotes, bullet, … (General Punctuation)
     0x20AC, 0x20AC,  // €
     0,
