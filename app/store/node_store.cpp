@@ -1,5 +1,7 @@
 #include "store/node_store.hpp"
 
+#include "store/cell_rows.hpp"
+
 #include <chrono>
 #include <random>
 
@@ -45,25 +47,8 @@ std::string new_epoch() {
   return s;
 }
 
-std::string now_iso() { return iso_utc(std::chrono::system_clock::now()); }
 
-Cell cell_from_row(Statement& s) {
-  Cell c;
-  c.day = s.text(0);
-  c.room = s.text(1);
-  c.start = s.text(2);
-  c.end = s.text(3);
-  c.state = cell_state_from_string(s.text(4)).value_or(CellState::Open);
-  c.title = s.text(5);
-  c.host = s.text(6);
-  c.description = s.text(7);
-  c.claim_id = s.text(8);
-  c.label = s.text(9);
-  c.seq = s.int64(10);
-  return c;
-}
 
-#define CELL_COLUMNS "day, room, start, end_time, state, title, host, description, claim_id, label, seq"
 
 Error err(const char* code, std::string message) { return Error{code, std::move(message)}; }
 
@@ -118,7 +103,7 @@ std::int64_t NodeStore::next_seq(const char* kind, const CellKey* key, const std
   const std::int64_t s = up.int64(0);
   up.reset();
   auto& log = db_.prepare("INSERT INTO changes(seq, at, kind, day, room, start, claim_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  log.bind(1, s).bind(2, now_iso()).bind(3, kind);
+  log.bind(1, s).bind(2, rows::now_iso()).bind(3, kind);
   if (key) log.bind(4, key->day).bind(5, key->room).bind(6, key->start);
   else log.bind_null(4).bind_null(5).bind_null(6);
   if (claim_id.empty()) log.bind_null(7);
@@ -161,9 +146,9 @@ Board NodeStore::board() {
   b.epoch = epoch();
   b.seq = seq();
   b.announcement = announcement();
-  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells ORDER BY day, start, room");
+  auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells ORDER BY day, start, room");
   while (s.step()) {
-    Cell c = cell_from_row(s);
+    Cell c = rows::cell(s);
     if (in_event(c.key())) b.cells.push_back(std::move(c));
   }
   s.reset();
@@ -177,10 +162,10 @@ Changes NodeStore::changes_since(std::int64_t since) {
   ch.epoch = epoch();
   ch.seq = seq();
   ch.announcement = announcement();
-  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE seq > ? ORDER BY seq");
+  auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE seq > ? ORDER BY seq");
   s.bind(1, since);
   while (s.step()) {
-    Cell c = cell_from_row(s);
+    Cell c = rows::cell(s);
     if (in_event(c.key())) ch.cells.push_back(std::move(c));
   }
   s.reset();
@@ -189,10 +174,10 @@ Changes NodeStore::changes_since(std::int64_t since) {
 }
 
 std::optional<Cell> NodeStore::read_cell(const CellKey& key) {
-  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE day = ? AND room = ? AND start = ?");
+  auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE day = ? AND room = ? AND start = ?");
   s.bind_all(key.day, key.room, key.start);
   std::optional<Cell> c;
-  if (s.step()) c = cell_from_row(s);
+  if (s.step()) c = rows::cell(s);
   s.reset();
   return c;
 }
@@ -203,19 +188,19 @@ std::optional<Cell> NodeStore::cell(const CellKey& key) {
 }
 
 std::optional<Cell> NodeStore::cell_of_claim(const std::string& claim_id) {
-  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE claim_id = ? AND state = 'claimed'");
+  auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE claim_id = ? AND state = 'claimed'");
   s.bind(1, claim_id);
   std::optional<Cell> c;
-  if (s.step()) c = cell_from_row(s);
+  if (s.step()) c = rows::cell(s);
   s.reset();
   return c;
 }
 
 std::vector<Cell> NodeStore::claimed_cells() {
   std::vector<Cell> out;
-  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE state = 'claimed' ORDER BY day, start, room");
+  auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE state = 'claimed' ORDER BY day, start, room");
   while (s.step()) {
-    Cell c = cell_from_row(s);
+    Cell c = rows::cell(s);
     if (in_event(c.key())) out.push_back(std::move(c));
   }
   s.reset();
@@ -262,7 +247,7 @@ void NodeStore::archive_claim(const Claim& c, const char* reason) {
   db_.prepare(
          "INSERT OR IGNORE INTO archive(claim_id, day, room, start, title, host, description, reason, at) "
          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, std::string(reason), now_iso())
+      .bind_all(c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, std::string(reason), rows::now_iso())
       .run();
 }
 
@@ -332,7 +317,7 @@ ClaimResult NodeStore::claim(Claim claim, const LocalTime& now) {
 
   r.seq = next_seq("claim", &key, claim.claim_id);
   db_.prepare("INSERT INTO claims(claim_id, day, room, start, title, host, description, status, at) VALUES (?,?,?,?,?,?,?,'active',?)")
-      .bind_all(claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, now_iso())
+      .bind_all(claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, rows::now_iso())
       .run();
   r.cell.state = CellState::Claimed;
   r.cell.title = claim.title;
@@ -375,9 +360,9 @@ ResetResult NodeStore::reset_day(const std::string& day) {
   }
   Transaction tx(db_);
   std::vector<Cell> claimed;
-  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE day = ? AND state = 'claimed'");
+  auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE day = ? AND state = 'claimed'");
   s.bind(1, day);
-  while (s.step()) claimed.push_back(cell_from_row(s));
+  while (s.step()) claimed.push_back(rows::cell(s));
   s.reset();
   if (claimed.empty()) {
     r.seq = seq();

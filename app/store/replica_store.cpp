@@ -6,6 +6,8 @@
 // [SECTION] Lost claims
 #include "store/replica_store.hpp"
 
+#include "store/cell_rows.hpp"
+
 #include <chrono>
 
 #include "core/time.hpp"
@@ -47,32 +49,15 @@ CREATE TABLE lost (
   at TEXT NOT NULL, acknowledged INTEGER NOT NULL DEFAULT 0);
 )sql";
 
-#define CELL_COLUMNS "day, room, start, end_time, state, title, host, description, claim_id, label, seq"
 #define CLAIM_COLUMNS "claim_id, day, room, start, title, host, description"
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string now_iso() { return iso_utc(std::chrono::system_clock::now()); }
 
 // [SECTION] Helpers (rows <-> cells, meta)
 
-Cell cell_from_row(Statement& s) {
-  Cell c;
-  c.day = s.text(0);
-  c.room = s.text(1);
-  c.start = s.text(2);
-  c.end = s.text(3);
-  c.state = cell_state_from_string(s.text(4)).value_or(CellState::Open);
-  c.title = s.text(5);
-  c.host = s.text(6);
-  c.description = s.text(7);
-  c.claim_id = s.text(8);
-  c.label = s.text(9);
-  c.seq = s.int64(10);
-  return c;
-}
 
 // Claim columns starting at `col`.
 Claim claim_from_row(Statement& s, int col) {
@@ -111,7 +96,7 @@ void ReplicaStore::set_meta(const char* key, const std::string& value) {
 
 // Keeps the stored cell when it is newer than `c` (a change that arrived late must not undo a later one).
 void ReplicaStore::store_cell(const Cell& c) {
-  db_.prepare("INSERT INTO cells(" CELL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+  db_.prepare("INSERT INTO cells(" OSB_CELL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
               "ON CONFLICT(day, room, start) DO UPDATE SET end_time = excluded.end_time, state = excluded.state, "
               "title = excluded.title, host = excluded.host, description = excluded.description, "
               "claim_id = excluded.claim_id, label = excluded.label, seq = excluded.seq "
@@ -131,7 +116,7 @@ void ReplicaStore::store_announcement(const std::optional<Announcement>& a) {
 }
 
 void ReplicaStore::store_synced_now() {
-  set_meta("last_sync_at", now_iso());
+  set_meta("last_sync_at", rows::now_iso());
   set_meta("last_sync_ms", std::to_string(now_ms()));
 }
 
@@ -163,10 +148,10 @@ std::optional<Announcement> ReplicaStore::announcement() {
 }
 
 std::optional<Cell> ReplicaStore::cell(const CellKey& key) {
-  auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells WHERE day = ? AND room = ? AND start = ?");
+  auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE day = ? AND room = ? AND start = ?");
   s.bind_all(key.day, key.room, key.start);
   std::optional<Cell> c;
-  if (s.step()) c = cell_from_row(s);
+  if (s.step()) c = rows::cell(s);
   s.reset();
   return c;
 }
@@ -195,8 +180,8 @@ Board ReplicaStore::board() {
     s.reset();
   }
   {
-    auto& s = db_.prepare("SELECT " CELL_COLUMNS " FROM cells ORDER BY day, start, room");
-    while (s.step()) b.cells.push_back(cell_from_row(s));
+    auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells ORDER BY day, start, room");
+    while (s.step()) b.cells.push_back(rows::cell(s));
     s.reset();
   }
   tx.commit();
@@ -279,7 +264,7 @@ std::optional<Error> ReplicaStore::enqueue_claim(Claim claim) {
     if (pending) return Error{"taken", "This slot already has a claim waiting to be sent from this screen."};
   }
   db_.prepare("INSERT INTO outbox(" CLAIM_COLUMNS ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, now_iso())
+      .bind_all(claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, rows::now_iso())
       .run();
   tx.commit();
   return std::nullopt;
@@ -328,7 +313,7 @@ void ReplicaStore::claim_lost(const std::string& claim_id, const Error& error, c
     const Cell none;
     const Cell& k = cell ? *cell : none;
     ins.bind(11, k.end).bind(12, to_string(k.state)).bind(13, k.title).bind(14, k.host).bind(15, k.description);
-    ins.bind(16, k.claim_id).bind(17, k.label).bind(18, k.seq).bind(19, now_iso());
+    ins.bind(16, k.claim_id).bind(17, k.label).bind(18, k.seq).bind(19, rows::now_iso());
     ins.run();
     db_.prepare("DELETE FROM outbox WHERE claim_id = ?").bind(1, claim_id).run();
   } else {
