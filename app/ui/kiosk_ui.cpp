@@ -103,6 +103,7 @@ void read_input(Frame& f) {
     st.pressing = true;
     st.dragging = false;
     st.long_press_fired = false;
+    st.press_woke = st.dimmed;
     st.press_pos = io.MouseClickedPos[0];
     st.press_time = f.now;
     activity = true;
@@ -114,7 +115,7 @@ void read_input(Frame& f) {
   }
   if (io.MouseReleased[0] && st.pressing) {
     st.pressing = false;
-    if (!st.dragging && !st.long_press_fired) {
+    if (!st.dragging && !st.long_press_fired && !st.press_woke) {
       f.tap = true;
       f.tap_pos = st.press_pos;
     }

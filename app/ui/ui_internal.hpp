@@ -248,6 +248,7 @@ struct UiStateImpl {
   ImVec2 press_pos;
   SteadyTime press_time;
   bool long_press_fired = false;
+  bool press_woke = false;  // this press woke a dimmed screen: it is not a tap
   std::optional<SteadyTime> last_input;
   bool was_staff_session = false;
   SteadyTime staff_last_input;

@@ -144,8 +144,13 @@ TEST_CASE("the screen dims at night and the first touch wakes it") {
   h.frame(std::chrono::seconds(120));
   CHECK(dbg::dimmed(h.state));
   CHECK(dbg::selected_day(h.state) == "2030-03-12");  // the next day's board
-  h.tap(960, 540);
+  auto cell = dbg::cell_rect(h.state, {"2030-03-12", "B", "11:00"});
+  REQUIRE(cell);
+  h.tap(*cell);
   CHECK_FALSE(dbg::dimmed(h.state));
+  CHECK(dbg::screen(h.state) == dbg::Screen::Board);  // waking is not claiming
+  h.tap(*cell);
+  CHECK(dbg::screen(h.state) == dbg::Screen::ClaimDialog);
 }
 
 TEST_CASE("no board yet: a sentence, no crash, no cells") {
