@@ -281,26 +281,32 @@ class StaffSessions {
 };
 
 // Five wrong PINs within five minutes from one address lock that address for five minutes.
+// Checks in flight count as possible failures, so a burst of parallel guesses still gets at
+// most five PBKDF2 verifications before the lock.
 class PinGuard {
  public:
-  // Seconds until the address may try again, or 0.
-  long long locked_for(const std::string& addr) {
-    std::lock_guard lk(m_);
-    const auto it = by_addr_.find(addr);
-    if (it == by_addr_.end()) return 0;
-    const auto now = Clock::now();
-    if (it->second.locked_until <= now) return 0;
-    return std::chrono::ceil<std::chrono::seconds>(it->second.locked_until - now).count();
-  }
-  void failure(const std::string& addr) {
+  // 0 when the address may try now (the attempt is then in flight), else seconds to wait.
+  long long begin(const std::string& addr) {
     std::lock_guard lk(m_);
     const auto now = Clock::now();
     auto& e = by_addr_[addr];
-    e.failures.push_back(now);
+    if (e.locked_until > now) return std::chrono::ceil<std::chrono::seconds>(e.locked_until - now).count();
     while (!e.failures.empty() && now - e.failures.front() > kPinWindow) e.failures.pop_front();
-    if (static_cast<int>(e.failures.size()) >= kPinFailuresBeforeLock) {
-      e.locked_until = now + kPinWindow;
-      e.failures.clear();
+    if (static_cast<int>(e.failures.size()) + e.in_flight >= kPinFailuresBeforeLock) return 1;
+    ++e.in_flight;
+    return 0;
+  }
+  void end(const std::string& addr, bool right) {
+    std::lock_guard lk(m_);
+    const auto now = Clock::now();
+    auto& e = by_addr_[addr];
+    --e.in_flight;
+    if (!right) {
+      e.failures.push_back(now);
+      if (static_cast<int>(e.failures.size()) >= kPinFailuresBeforeLock) {
+        e.locked_until = now + kPinWindow;
+        e.failures.clear();
+      }
     }
     if (by_addr_.size() > 10000) prune(now);
   }
@@ -309,10 +315,12 @@ class PinGuard {
   struct Entry {
     std::deque<Clock::time_point> failures;
     Clock::time_point locked_until{};
+    int in_flight = 0;
   };
   void prune(Clock::time_point now) {
     std::erase_if(by_addr_, [&](const auto& kv) {
-      return kv.second.locked_until <= now && (kv.second.failures.empty() || now - kv.second.failures.back() > kPinWindow);
+      return kv.second.in_flight == 0 && kv.second.locked_until <= now &&
+             (kv.second.failures.empty() || now - kv.second.failures.back() > kPinWindow);
     });
   }
   std::mutex m_;
@@ -901,16 +909,21 @@ void post_session(Service& s, Call& c) {
   auto decoded = json::decode_pin_request(c.req.body);
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
   const std::string addr = c.req.remote_addr;
-  if (const long long wait = s.pin_guard.locked_for(addr); wait > 0) {
+  if (const long long wait = s.pin_guard.begin(addr); wait > 0) {
     c.res.set_header("Retry-After", std::to_string(wait));
     return send_error(c.res, 429, "locked_out",
-                      "Too many wrong PINs from this address; try again in " + std::to_string((wait + 59) / 60) + " minutes.");
+                      "Too many wrong PINs from this address; try again in " + std::to_string((wait + 59) / 60) + " minute(s).");
   }
   // PBKDF2 is slow on purpose: it runs here without holding any lock.
-  if (!verify_pin(std::get<std::string>(decoded), s.config.staff_pin_hash)) {
-    s.pin_guard.failure(addr);
-    return send_error(c.res, 401, "unauthorized", "Wrong PIN.");
+  bool right = false;
+  try {
+    right = verify_pin(std::get<std::string>(decoded), s.config.staff_pin_hash);
+  } catch (...) {
+    s.pin_guard.end(addr, false);
+    throw;
   }
+  s.pin_guard.end(addr, right);
+  if (!right) return send_error(c.res, 401, "unauthorized", "Wrong PIN.");
   const std::string token = s.sessions.open();
   send_json(c.res, 200, Json{{"token", token}, {"expires_in", s.sessions.ttl().count()}});
 }

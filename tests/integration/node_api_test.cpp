@@ -108,6 +108,24 @@ TEST_CASE("PIN lockout: the 5th wrong PIN answers 401 then every attempt answers
   CHECK(node.post("/api/v1/staff/session", R"({"pin":5})").status == 400);
 }
 
+TEST_CASE("PIN lockout holds for a burst of parallel guesses: at most 5 are checked") {
+  NodeHarness node;
+  std::atomic<int> wrong{0}, locked{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 20; ++i)
+    threads.emplace_back([&] {
+      const auto r = node.post("/api/v1/staff/session", R"({"pin":"9999"})");
+      if (r.status == 401) ++wrong;
+      else if (r.status == 429) ++locked;
+      else ++other;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(wrong >= 1);
+  CHECK(wrong <= 5);
+  CHECK(wrong + locked == 20);
+  CHECK(other == 0);
+}
+
 TEST_CASE("validation: 400 invalid naming the field and 404 for unknown cells and 409 past") {
   NodeHarness node;
   const std::string tok = node.token("room-a");
