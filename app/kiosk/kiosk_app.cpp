@@ -387,6 +387,8 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
   ui_config_.scale = config_.scale;
   ui_config_.theme = config_.theme;
   ui_config_.idle_timeout_s = config_.idle_timeout_s;
+  ui_config_.night_start = config_.night_start;
+  ui_config_.night_end = config_.night_end;
   if (!ui::setup_fonts_and_style(ui_config_))
     std::fprintf(stderr, "openspace-kiosk: no Noto Sans or DejaVu Sans font found; using ImGui's built-in font\n");
 

@@ -188,7 +188,10 @@ bool is_night(const Frame& f) {
   int first = 24 * 60, last = 0;
   for (const SlotTime& s : e.slots) { first = std::min(first, s.start); last = std::max(last, s.end); }
   if (!e.has_day(f.view.now.day)) return true;
-  return f.view.now.minute >= last || f.view.now.minute < first - 120;
+  const int t = f.view.now.minute;
+  const auto from = parse_hhmm(f.cfg.night_start), to = parse_hhmm(f.cfg.night_end);
+  if (from && to && (*from <= *to ? (t >= *from && t < *to) : (t >= *from || t < *to))) return true;
+  return t >= last || t < first - 120;
 }
 
 ImVec2 pixel_shift(const Frame& f) {

@@ -93,6 +93,10 @@ struct UiConfig {
   float scale = 1.0f;
   std::string theme = "dark";
   int idle_timeout_s = 60;
+  // Dimmed between these venue times ("HH:MM", the window may wrap midnight), on days that are not
+  // event days, and after the day's last slot; any touch brings full brightness back.
+  std::string night_start = "21:00";
+  std::string night_end = "07:00";
   std::chrono::steady_clock::duration staff_idle = std::chrono::seconds(60);
 };
 

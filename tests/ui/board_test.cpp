@@ -161,3 +161,16 @@ TEST_CASE("no board yet: a sentence, no crash, no cells") {
   CHECK(dbg::screen(h.state) == dbg::Screen::Board);
   CHECK_FALSE(dbg::cell_rect(h.state, {kDay, "B", "10:00"}));
 }
+
+TEST_CASE("the configured night window dims the screen even while slots remain") {
+  UiHarness h;
+  h.config.night_start = "09:00";  // a venue that wants the screens dark in the morning
+  h.config.night_end = "10:30";
+  h.view.now = {kDay, 9 * 60 + 30, 0};
+  h.frame();
+  h.frame(std::chrono::seconds(120));
+  CHECK(dbg::dimmed(h.state));
+  h.view.now = {kDay, 10 * 60 + 30, 0};  // the window has ended; today's slots still run
+  h.frame(std::chrono::seconds(1));
+  CHECK_FALSE(dbg::dimmed(h.state));
+}
