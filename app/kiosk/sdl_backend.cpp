@@ -1,6 +1,11 @@
-// Open Space Board — Backend over SDL2 + the SDL renderer.
+// Open Space Board — Backend over SDL2.
+// Two ways to draw: "accelerated" hands ImGui's triangles to an SDL_Renderer on the GPU
+// (imgui_impl_sdlrenderer); "software" draws them with SoftRaster straight into the window
+// surface (SDL_GetWindowSurface + SDL_UpdateWindowSurface), with no SDL_Renderer at all, so no GL
+// library is ever loaded and the font atlas lives once, as 8-bit alpha.
 // [SECTION] Setup and teardown
 // [SECTION] Events (touch as taps, synthetic mouse events dropped)
+// [SECTION] Font atlas
 // [SECTION] Frames and screenshots
 #include "kiosk/sdl_backend.hpp"
 
@@ -10,14 +15,40 @@
 #include <imgui_impl_sdlrenderer.h>
 
 #include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "kiosk/soft_raster.hpp"
 
 namespace osb::kiosk {
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::uint32_t kPageColour = 0x0E1116;  // the theme's page colour, behind every frame
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+}  // namespace
+
 struct Backend::Sdl {
   SDL_Window* window = nullptr;
-  SDL_Renderer* renderer = nullptr;
+  SDL_Renderer* renderer = nullptr;  // accelerated only
+  bool software = false;
+  SoftRaster raster;                   // software only
+  std::vector<std::uint32_t> staging;  // software, when the window surface is not 0x00RRGGBB
+  bool surface_error_told = false;
   Uint32 wake_event = 0;
   bool sdl_up = false, imgui_up = false, platform_up = false, renderer_up = false;
+  bool atlas_freed = false;  // accelerated: ImGui's CPU copy of the atlas is gone after the upload
+
+  // Start-up steps, printed once after the first present: where launch time goes.
+  Clock::time_point t_begin, t_sdl, t_window, t_atlas_begin, t_atlas_end, t_raster_begin, t_raster_end;
+  bool startup_told = false;
+  int atlas_w = 0, atlas_h = 0;
 
   ~Sdl() {
     if (renderer_up) ImGui_ImplSDLRenderer_Shutdown();
@@ -32,7 +63,9 @@ struct Backend::Sdl {
 // [SECTION] Setup and teardown
 
 Backend::Backend(const BackendOptions& options) : sdl_(std::make_unique<Sdl>()) {
+  sdl_->t_begin = Clock::now();
   const bool software = options.renderer == RendererKind::Software;
+  sdl_->software = software;
   if (software) {
     // The window surface must not be backed by GL either, or llvmpipe comes back through it.
     SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
@@ -47,18 +80,26 @@ Backend::Backend(const BackendOptions& options) : sdl_(std::make_unique<Sdl>()) 
     throw BackendError(std::string("Could not start SDL video: ") + SDL_GetError() + ".");
   sdl_->sdl_up = true;
   sdl_->wake_event = SDL_RegisterEvents(1);
+  sdl_->t_sdl = Clock::now();
 
-  Uint32 flags = SDL_WINDOW_BORDERLESS;
+  Uint32 flags = SDL_WINDOW_BORDERLESS;  // never SDL_WINDOW_OPENGL: software mode must not load GL
   if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
   sdl_->window = SDL_CreateWindow(options.title.c_str(), options.fullscreen ? SDL_WINDOWPOS_UNDEFINED : 0,
                                   options.fullscreen ? SDL_WINDOWPOS_UNDEFINED : 0, options.width, options.height,
                                   flags);
   if (!sdl_->window) throw BackendError(std::string("Could not open the kiosk window: ") + SDL_GetError() + ".");
-  sdl_->renderer = SDL_CreateRenderer(sdl_->window, -1, software ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED);
-  if (!sdl_->renderer) throw BackendError(std::string("Could not create the SDL renderer: ") + SDL_GetError() + ".");
-  SDL_RendererInfo info{};
-  SDL_GetRendererInfo(sdl_->renderer, &info);
-  renderer_name_ = info.name ? info.name : "?";
+  if (software) {
+    if (!SDL_GetWindowSurface(sdl_->window))
+      throw BackendError(std::string("Could not get the kiosk window's pixels: ") + SDL_GetError() + ".");
+    renderer_name_ = "direct software";
+  } else {
+    sdl_->renderer = SDL_CreateRenderer(sdl_->window, -1, SDL_RENDERER_ACCELERATED);
+    if (!sdl_->renderer) throw BackendError(std::string("Could not create the SDL renderer: ") + SDL_GetError() + ".");
+    SDL_RendererInfo info{};
+    SDL_GetRendererInfo(sdl_->renderer, &info);
+    renderer_name_ = info.name ? info.name : "?";
+  }
+  sdl_->t_window = Clock::now();
   if (options.fullscreen) SDL_ShowCursor(SDL_DISABLE);  // a touch screen shows no arrow
 
   IMGUI_CHECKVERSION();
@@ -69,21 +110,24 @@ Backend::Backend(const BackendOptions& options) : sdl_(std::make_unique<Sdl>()) 
   io.LogFilename = nullptr;
   io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
   sdl_->platform_up = ImGui_ImplSDL2_InitForSDLRenderer(sdl_->window);
-  sdl_->renderer_up = ImGui_ImplSDLRenderer_Init(sdl_->renderer);
-  if (!sdl_->platform_up || !sdl_->renderer_up) throw BackendError("Could not set up Dear ImGui on the SDL window.");
+  if (!software) sdl_->renderer_up = ImGui_ImplSDLRenderer_Init(sdl_->renderer);
+  if (!sdl_->platform_up || (!software && !sdl_->renderer_up))
+    throw BackendError("Could not set up Dear ImGui on the SDL window.");
 }
 
 Backend::~Backend() = default;
 
 int Backend::width() const {
   int w = 0, h = 0;
-  SDL_GetRendererOutputSize(sdl_->renderer, &w, &h);
+  if (sdl_->software) SDL_GetWindowSize(sdl_->window, &w, &h);
+  else SDL_GetRendererOutputSize(sdl_->renderer, &w, &h);
   return w;
 }
 
 int Backend::height() const {
   int w = 0, h = 0;
-  SDL_GetRendererOutputSize(sdl_->renderer, &w, &h);
+  if (sdl_->software) SDL_GetWindowSize(sdl_->window, &w, &h);
+  else SDL_GetRendererOutputSize(sdl_->renderer, &w, &h);
   return h;
 }
 
@@ -158,14 +202,52 @@ Pumped Backend::pump(int timeout_ms) {
   return p;
 }
 
+// [SECTION] Font atlas
+
+namespace {
+
+// Software: the atlas is built as 8-bit alpha (never RGBA32), copied once into the rasteriser,
+// and ImGui's own pixels and the TTF files it was built from (one copy per font size) are freed.
+void build_soft_atlas(SoftRaster& raster, int& w, int& h) {
+  ImGuiIO& io = ImGui::GetIO();
+  unsigned char* pixels = nullptr;
+  io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+  raster.set_atlas(pixels, w, h);
+  io.Fonts->SetTexID(raster.texture_id());
+  io.Fonts->ClearTexData();
+  io.Fonts->ClearInputData();
+}
+
+}  // namespace
+
 // [SECTION] Frames and screenshots
 
 void Backend::new_frame() {
-  ImGui_ImplSDLRenderer_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  if (sdl_->software) {
+    // Built on the first frame, after the UI chose its fonts; again if the UI ever sets up new
+    // fonts (that clears the atlas).
+    if (!sdl_->raster.has_atlas() || !io.Fonts->IsBuilt()) {
+      sdl_->t_atlas_begin = Clock::now();
+      build_soft_atlas(sdl_->raster, sdl_->atlas_w, sdl_->atlas_h);
+      sdl_->t_atlas_end = Clock::now();
+    }
+  } else {
+    if (!sdl_->atlas_freed) sdl_->t_atlas_begin = Clock::now();
+    ImGui_ImplSDLRenderer_NewFrame();  // builds the atlas and uploads it on the first frame
+    if (!sdl_->atlas_freed) {
+      // The texture holds the atlas now: ImGui's CPU pixels and the TTF data are not needed.
+      sdl_->t_atlas_end = Clock::now();
+      sdl_->atlas_w = io.Fonts->TexWidth;
+      sdl_->atlas_h = io.Fonts->TexHeight;
+      io.Fonts->ClearTexData();
+      io.Fonts->ClearInputData();
+      sdl_->atlas_freed = true;
+    }
+  }
   ImGui_ImplSDL2_NewFrame();
   // The SDL backend of ImGui 1.86 reads the OS mouse; our pointer (touch-aware) replaces it.
   const PointerFrame f = pointer_.next_frame();
-  ImGuiIO& io = ImGui::GetIO();
   io.MousePos = f.present ? ImVec2(f.x, f.y) : ImVec2(-FLT_MAX, -FLT_MAX);
   io.MouseDown[0] = f.down;
   io.MouseDown[1] = io.MouseDown[2] = false;
@@ -173,14 +255,54 @@ void Backend::new_frame() {
 }
 
 void Backend::render() {
+  if (!sdl_->startup_told) sdl_->t_raster_begin = Clock::now();
   ImGui::Render();
-  SDL_SetRenderDrawColor(sdl_->renderer, 0x0E, 0x11, 0x16, 0xFF);  // the theme's page colour
-  SDL_RenderClear(sdl_->renderer);
-  ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+  if (!sdl_->software) {
+    SDL_SetRenderDrawColor(sdl_->renderer, (kPageColour >> 16) & 0xFF, (kPageColour >> 8) & 0xFF, kPageColour & 0xFF,
+                           0xFF);
+    SDL_RenderClear(sdl_->renderer);
+    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+  } else if (SDL_Surface* surface = SDL_GetWindowSurface(sdl_->window)) {
+    const bool direct = surface->format->format == SDL_PIXELFORMAT_RGB888;
+    PixelTarget target{nullptr, surface->w, surface->h, surface->w};
+    if (direct) {
+      if (SDL_MUSTLOCK(surface)) SDL_LockSurface(surface);
+      target.pixels = static_cast<std::uint32_t*>(surface->pixels);
+      target.pitch = surface->pitch / 4;
+    } else {
+      sdl_->staging.resize(static_cast<std::size_t>(surface->w) * surface->h);
+      target.pixels = sdl_->staging.data();
+    }
+    sdl_->raster.render_frame(*ImGui::GetDrawData(), target, kPageColour);
+    if (direct) {
+      if (SDL_MUSTLOCK(surface)) SDL_UnlockSurface(surface);
+    } else {
+      // A window surface in another format (a 16-bit display, say): one conversion per frame.
+      SDL_ConvertPixels(surface->w, surface->h, SDL_PIXELFORMAT_RGB888, sdl_->staging.data(), surface->w * 4,
+                        surface->format->format, surface->pixels, surface->pitch);
+    }
+  } else if (!sdl_->surface_error_told) {
+    sdl_->surface_error_told = true;
+    std::fprintf(stderr, "openspace-kiosk: could not get the window's pixels to draw into: %s\n", SDL_GetError());
+  }
+  if (!sdl_->startup_told) sdl_->t_raster_end = Clock::now();
 }
 
 std::optional<RgbImage> Backend::read_pixels() {
   RgbImage img;
+  if (sdl_->software) {
+    SDL_Surface* surface = SDL_GetWindowSurface(sdl_->window);
+    if (!surface) return std::nullopt;
+    img.width = surface->w;
+    img.height = surface->h;
+    img.pixels.resize(static_cast<std::size_t>(img.width) * img.height * 3);
+    if (SDL_MUSTLOCK(surface)) SDL_LockSurface(surface);
+    const int rc = SDL_ConvertPixels(img.width, img.height, surface->format->format, surface->pixels, surface->pitch,
+                                     SDL_PIXELFORMAT_RGB24, img.pixels.data(), img.width * 3);
+    if (SDL_MUSTLOCK(surface)) SDL_UnlockSurface(surface);
+    if (rc != 0) return std::nullopt;
+    return img;
+  }
   SDL_GetRendererOutputSize(sdl_->renderer, &img.width, &img.height);
   img.pixels.resize(static_cast<std::size_t>(img.width) * img.height * 3);
   if (SDL_RenderReadPixels(sdl_->renderer, nullptr, SDL_PIXELFORMAT_RGB24, img.pixels.data(), img.width * 3) != 0)
@@ -188,6 +310,21 @@ std::optional<RgbImage> Backend::read_pixels() {
   return img;
 }
 
-void Backend::present() { SDL_RenderPresent(sdl_->renderer); }
+void Backend::present() {
+  if (sdl_->software) SDL_UpdateWindowSurface(sdl_->window);
+  else SDL_RenderPresent(sdl_->renderer);
+  if (!sdl_->startup_told) {
+    // One line in the log: where start-up went (SDL and window are timed in the constructor).
+    sdl_->startup_told = true;
+    const Sdl& d = *sdl_;
+    const Clock::time_point now = Clock::now();
+    std::fprintf(stderr,
+                 "openspace-kiosk: start-up: SDL %.0f ms, window %.0f ms, font atlas %dx%d %.0f ms, first frame "
+                 "drawn %.0f ms, presented %.0f ms; %.0f ms since the window was asked for\n",
+                 ms_between(d.t_begin, d.t_sdl), ms_between(d.t_sdl, d.t_window), d.atlas_w, d.atlas_h,
+                 ms_between(d.t_atlas_begin, d.t_atlas_end), ms_between(d.t_raster_begin, d.t_raster_end),
+                 ms_between(d.t_raster_end, now), ms_between(d.t_begin, now));
+  }
+}
 
 }  // namespace osb::kiosk

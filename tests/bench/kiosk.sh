@@ -3,13 +3,16 @@
 # with a 20-room x 10-slot board. Measures launch to first board frame, RSS/PSS of an idle kiosk,
 # idle CPU over 30 s and UI-thread CPU per frame, and writes the "Kiosk" section of
 # docs/benchmarks.md.
-#   tests/bench/kiosk.sh            BUILD_DIR (default build); IDLE_SECONDS (default 30).
+#   tests/bench/kiosk.sh            BUILD_DIR (default build); IDLE_SECONDS (default 30);
+#                                   KIOSK, NODE: other binaries (e.g. an older build, to compare);
+#                                   WRITE_DOCS=0 prints the section without touching the docs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${BUILD_DIR:-build}
 IDLE_SECONDS=${IDLE_SECONDS:-30}
-NODE="$BUILD_DIR/app/node/openspace-node"
-KIOSK="$BUILD_DIR/app/kiosk/openspace-kiosk"
+WRITE_DOCS=${WRITE_DOCS:-1}
+NODE=${NODE:-$BUILD_DIR/app/node/openspace-node}
+KIOSK=${KIOSK:-$BUILD_DIR/app/kiosk/openspace-kiosk}
 for b in "$NODE" "$KIOSK"; do [ -x "$b" ] || { echo "kiosk bench: build $b first" >&2; exit 1; }; done
 WORK=$(mktemp -d)
 PIDS=()
@@ -99,6 +102,16 @@ until grep -q "first board frame" "$WORK/idle.log" 2>/dev/null; do sleep 0.05; d
 sleep 3  # let the first sync and its redraw settle
 RSS_KB=$(awk '/^Rss:/ {print $2}' /proc/$IDLE_PID/smaps_rollup)
 PSS_KB=$(awk '/^Pss:/ {print $2}' /proc/$IDLE_PID/smaps_rollup)
+# PSS by mapping: heap, anonymous (thread stacks, large mallocs), X-shm (the shared window
+# image), and each library; the largest first.
+PSS_BY_MAPPING=$(awk '
+  /^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anonymous]"; sub(/.*\//, "", name)
+                            if ($6 ~ /^\/SYSV/ || $6 ~ /^\/dev\/shm/) name = "[X-shm]" }
+  /^Pss:/ { pss[name] += $2 }
+  END { for (n in pss) if (pss[n] >= 256) printf "%d %s\n", pss[n], n }' /proc/$IDLE_PID/smaps | sort -rn | head -8 |
+  awk '{printf "%s%s %.1f MB", (NR > 1 ? ", " : ""), $2, $1 / 1024}')
+GL_LIBS=$(awk '$6 ~ /libGL|libEGL|libLLVM|gallium|dri|libvulkan/ {sub(/.*\//, "", $6); print $6}' /proc/$IDLE_PID/maps | sort -u | tr '\n' ' ')
+GL_LIBS=${GL_LIBS:-none}
 ticks() { awk '{print $14 + $15}' /proc/$IDLE_PID/stat; }
 HZ=$(getconf CLK_TCK)
 T0=$(ticks)
@@ -128,6 +141,8 @@ Xvfb at 1920x1080 with SDL's software renderer (chosen by itself: no GPU), again
 | launch to first board frame, replica present (median of 5; in process / wall clock from exec) | < 300 ms | ${WARM_IN} ms / ${WARM_WALL} ms |
 | launch to first board frame, first start (no replica: waits for the node's board) | – | $(echo "$FIRST" | cut -d' ' -f1) ms / $(echo "$FIRST" | cut -d' ' -f2) ms |
 | idle kiosk memory, RSS / PSS (\`/proc/PID/smaps_rollup\`) | < 40 MB PSS | $((RSS_KB / 1024)) MB / $((PSS_KB / 1024)) MB |
+| idle kiosk PSS by mapping (largest) | – | ${PSS_BY_MAPPING} |
+| GL / LLVM libraries mapped | none | ${GL_LIBS} |
 | idle CPU over ${IDLE_SECONDS} s (utime + stime) | < 1% of a core | ${IDLE_CPU}% |
 | UI-thread CPU per frame, 300 frames drawn back to back | < 4 ms | ${FRAMES} |
 | where a frame's CPU goes (mean) | – | ${SPLIT} |
@@ -142,6 +157,7 @@ medians were seen on the same day).
 MD
 )
 echo "$REPORT"
+[ "$WRITE_DOCS" = 1 ] || exit 0
 python3 - docs/benchmarks.md "$REPORT" <<'PY'
 import os, re, sys
 path, section = sys.argv[1], sys.argv[2].rstrip() + "\n"
