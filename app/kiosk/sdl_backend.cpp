@@ -13,6 +13,9 @@
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
 #include <imgui_impl_sdlrenderer.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <cfloat>
 #include <chrono>
@@ -206,6 +209,14 @@ Pumped Backend::pump(int timeout_ms) {
 
 namespace {
 
+// The atlas build frees megabytes (TTF copies, FreeType's work buffers) amid the heap, where
+// glibc keeps them mapped; hand those pages back so an idle kiosk's RSS is what it uses.
+void release_freed_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 // Software: the atlas is built as 8-bit alpha (never RGBA32), copied once into the rasteriser,
 // and ImGui's own pixels and the TTF files it was built from (one copy per font size) are freed.
 void build_soft_atlas(SoftRaster& raster, int& w, int& h) {
@@ -216,6 +227,7 @@ void build_soft_atlas(SoftRaster& raster, int& w, int& h) {
   io.Fonts->SetTexID(raster.texture_id());
   io.Fonts->ClearTexData();
   io.Fonts->ClearInputData();
+  release_freed_memory();
 }
 
 }  // namespace
@@ -242,6 +254,7 @@ void Backend::new_frame() {
       sdl_->atlas_h = io.Fonts->TexHeight;
       io.Fonts->ClearTexData();
       io.Fonts->ClearInputData();
+      release_freed_memory();
       sdl_->atlas_freed = true;
     }
   }
