@@ -112,7 +112,7 @@ TEST_CASE("dragging scrolls the rooms sideways and does not claim") {
   CHECK(dbg::scroll_x(h.state) == 0);
 }
 
-TEST_CASE("day tabs switch the board; idle returns to today") {
+TEST_CASE("day tabs switch the board, and idle returns to today") {
   UiHarness h;
   h.frame();
   CHECK(dbg::selected_day(h.state) == kDay);

@@ -25,7 +25,7 @@ TEST_CASE("a new store seeds every cell of the event as open, with one seq") {
   CHECK_FALSE(b.announcement);
 }
 
-TEST_CASE("a claim wins an open cell once; the same claim again is an idempotent replay") {
+TEST_CASE("a claim wins an open cell once, and the same claim again is an idempotent replay") {
   TempDir d;
   NodeStore s(d.file("node.db"), sample_event());
   const auto r = s.claim(sample_claim(), early());
@@ -130,7 +130,7 @@ TEST_CASE("block and unblock: claimed cells cannot be blocked, open cells cannot
   CHECK(s.unblock({"2030-03-11", "B", "10:00"}).cell.state == CellState::Open);
 }
 
-TEST_CASE("every change gets the next seq; changes since N return each touched cell once, latest state") {
+TEST_CASE("every change gets the next seq, and changes since N return each touched cell once, latest state") {
   TempDir d;
   NodeStore s(d.file("node.db"), sample_event());
   const std::int64_t start = s.seq();
