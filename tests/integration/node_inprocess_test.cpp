@@ -29,8 +29,9 @@ TEST_CASE("in-process node: stop() wakes a held long-poll and run() returns") {
   auto node = std::make_unique<InProcessNode>();
   const long long seq = http_call(node->port(), "GET", "/api/v1/board").json()["seq"];
   osb::test::HttpReply polled;
-  std::thread poller([&] {
-    polled = http_call(node->port(), "GET", "/api/v1/changes?since=" + std::to_string(seq) + "&wait=30");
+  const int port = node->port();  // read here: the poller must not touch `node` while it is reset
+  std::thread poller([&, port] {
+    polled = http_call(port, "GET", "/api/v1/changes?since=" + std::to_string(seq) + "&wait=30");
   });
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline &&

@@ -28,14 +28,15 @@ struct SeenRequest {
 };
 
 // A node stand-in: serves a fixed board, holds every /changes until stopped, and answers
-// POST /claims with `claim_answer` (503 by default).
+// POST /claims with the answer set by set_claim_answer (503 by default).
 class StubNode {
  public:
-  std::function<void(const httplib::Request&, httplib::Response&, int attempt)> claim_answer =
-      [](const httplib::Request&, httplib::Response& res, int) {
-        res.status = 503;
-        res.set_content(R"({"error":"unavailable","message":"The node is busy."})", "application/json");
-      };
+  using ClaimAnswer = std::function<void(const httplib::Request&, httplib::Response&, int attempt)>;
+  // Replaces how POST /claims answers; the server's threads read it under the lock.
+  void set_claim_answer(ClaimAnswer answer) {
+    std::lock_guard lock(mutex_);
+    claim_answer_ = std::move(answer);
+  }
 
   StubNode() : board_(open_board(sample_event())) {
     server_.Get("/api/v1/board", [this](const httplib::Request& req, httplib::Response& res) {
@@ -52,7 +53,12 @@ class StubNode {
     });
     server_.Post("/api/v1/claims", [this](const httplib::Request& req, httplib::Response& res) {
       const int n = record(req);
-      claim_answer(req, res, n);
+      ClaimAnswer answer;
+      {
+        std::lock_guard lock(mutex_);
+        answer = claim_answer_;
+      }
+      answer(req, res, n);
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -103,6 +109,10 @@ class StubNode {
   std::thread thread_;
   int port_ = 0;
   std::mutex mutex_;
+  ClaimAnswer claim_answer_ = [](const httplib::Request&, httplib::Response& res, int) {
+    res.status = 503;
+    res.set_content(R"({"error":"unavailable","message":"The node is busy."})", "application/json");
+  };
   std::condition_variable cv_;
   bool closing_ = false;
   int held_ = 0;
@@ -164,7 +174,7 @@ TEST_CASE("every request carries the token, the version and the number of pendin
 TEST_CASE("a 429 makes the worker wait Retry-After before the next attempt, then the claim goes through") {
   TempDir d;
   StubNode node;
-  node.claim_answer = [&](const httplib::Request& req, httplib::Response& res, int attempt) {
+  node.set_claim_answer([&](const httplib::Request& req, httplib::Response& res, int attempt) {
     if (attempt == 1) {
       res.status = 429;
       res.set_header("Retry-After", "1");
@@ -175,7 +185,7 @@ TEST_CASE("a 429 makes the worker wait Retry-After before the next attempt, then
     Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, claim.title, claim.host, claim.description, claim.claim_id, "", 2};
     res.status = 201;
     res.set_content(json::dump(json::json{{"cell", json::encode(c)}, {"seq", 2}}), "application/json");
-  };
+  });
   const std::string replica = d.file("replica.db");
   {
     ReplicaStore r(replica);
