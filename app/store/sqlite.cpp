@@ -30,9 +30,16 @@ Database::Database(const std::string& path, bool create, int busy_ms) : path_(pa
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_ms);
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=FULL");
-  exec("PRAGMA foreign_keys=ON");
+  try {
+    exec("PRAGMA journal_mode=WAL");  // may be busy while another connection creates the file
+    exec("PRAGMA synchronous=FULL");
+    exec("PRAGMA foreign_keys=ON");
+  } catch (...) {
+    // The destructor does not run for a constructor that throws: close the handle here.
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 Database::~Database() {
