@@ -284,7 +284,7 @@ int cmd_status(Context& c) {
     return v.dump();
   };
   for (const auto& k : j["kiosks"]) {
-    const std::string lag = k["lag_ms"].is_number() ? std::to_string(k["lag_ms"].get<long long>() / 1000) + " s" : "-";
+    const std::string lag = k["lag_ms"].is_number_integer() ? std::to_string(k["lag_ms"].get<long long>() / 1000) + " s" : "-";
     std::printf("  %-16s %-22s %-12s %8s %10s\n", text(k["id"]).c_str(),
                 k["last_seen"].is_null() ? "never" : text(k["last_seen"]).c_str(), text(k["version"]).c_str(),
                 text(k["outbox"]).c_str(), lag.c_str());

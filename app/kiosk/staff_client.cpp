@@ -210,7 +210,7 @@ void StaffClient::refresh_fleet() {
       info.last_seen = str("last_seen");
       info.version = str("version");
       if (k.contains("outbox") && k["outbox"].is_number_integer()) info.outbox = k["outbox"].get<int>();
-      if (k.contains("lag_ms") && k["lag_ms"].is_number()) info.lag_ms = k["lag_ms"].get<long long>();
+      if (k.contains("lag_ms") && k["lag_ms"].is_number_integer()) info.lag_ms = k["lag_ms"].get<long long>();
       fleet.push_back(std::move(info));
     }
     finish([fleet = std::move(fleet)](StaffState& s) { s.fleet = fleet; }, false);

@@ -1,5 +1,9 @@
 #include "net/codec.hpp"
 
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
 #include "core/time.hpp"
 
 namespace osb::json {
@@ -138,6 +142,12 @@ template <class T>
 bool read(const json& j, const char* key, T& out) {
   const auto it = j.find(key);
   if (it == j.end()) return false;
+  if constexpr (std::is_integral_v<T>) {
+    // Only JSON integers that fit: converting 6.7e90 or 2^64-1 to an integer is undefined.
+    if (!it->is_number_integer()) return false;
+    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+      return false;
+  }
   try {
     out = it->get<T>();
     return true;
