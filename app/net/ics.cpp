@@ -207,6 +207,25 @@ std::string param_value(const std::string& v) {
   return "\"" + v + "\"";
 }
 
+// Claimed cells in a stable order (day, start, then the event's room order), so the same board
+// always gives the same file. `need_claim_id`: leave out cells without a claim_id (no stable UID).
+std::vector<const Cell*> sorted_claimed(const Event& event, const std::vector<Cell>& claimed, bool need_claim_id) {
+  std::vector<const Cell*> cells;
+  for (const auto& c : claimed)
+    if (c.state == CellState::Claimed && (!need_claim_id || !c.claim_id.empty())) cells.push_back(&c);
+  auto room_index = [&](const std::string& id) {
+    for (std::size_t i = 0; i < event.rooms.size(); ++i)
+      if (event.rooms[i].id == id) return i;
+    return event.rooms.size();
+  };
+  std::stable_sort(cells.begin(), cells.end(), [&](const Cell* a, const Cell* b) {
+    if (a->day != b->day) return a->day < b->day;
+    if (a->start != b->start) return a->start < b->start;
+    return room_index(a->room) < room_index(b->room);
+  });
+  return cells;
+}
+
 }  // namespace
 
 std::string calendar_zone_name(const Event& event) {
@@ -242,19 +261,7 @@ std::string calendar(const Event& event, const std::vector<Cell>& claimed, const
   }
 
   // Stable order, so the same board always gives the same file (apart from DTSTAMP).
-  std::vector<const Cell*> cells;
-  for (const auto& c : claimed)
-    if (c.state == CellState::Claimed && !c.claim_id.empty()) cells.push_back(&c);
-  auto room_index = [&](const std::string& id) {
-    for (std::size_t i = 0; i < event.rooms.size(); ++i)
-      if (event.rooms[i].id == id) return i;
-    return event.rooms.size();
-  };
-  std::stable_sort(cells.begin(), cells.end(), [&](const Cell* a, const Cell* b) {
-    if (a->day != b->day) return a->day < b->day;
-    if (a->start != b->start) return a->start < b->start;
-    return room_index(a->room) < room_index(b->room);
-  });
+  const std::vector<const Cell*> cells = sorted_claimed(event, claimed, true);
 
   const std::string stamp = utc_datetime(dtstamp);
   const std::string tzid = zone.empty() ? std::string() : ";TZID=" + param_value(zone);
@@ -303,19 +310,7 @@ std::string csv(const Event& event, const std::vector<Cell>& claimed) {
   for (std::size_t i = 0; i < std::size(header); ++i) out += (i ? "," : "") + csv_field(header[i]);
   out += kCrlf;
 
-  std::vector<const Cell*> cells;
-  for (const auto& c : claimed)
-    if (c.state == CellState::Claimed) cells.push_back(&c);
-  auto room_index = [&](const std::string& id) {
-    for (std::size_t i = 0; i < event.rooms.size(); ++i)
-      if (event.rooms[i].id == id) return i;
-    return event.rooms.size();
-  };
-  std::stable_sort(cells.begin(), cells.end(), [&](const Cell* a, const Cell* b) {
-    if (a->day != b->day) return a->day < b->day;
-    if (a->start != b->start) return a->start < b->start;
-    return room_index(a->room) < room_index(b->room);
-  });
+  const std::vector<const Cell*> cells = sorted_claimed(event, claimed, false);
   for (const Cell* c : cells) {
     const Room* room = event.find_room(c->room);
     const std::string fields[] = {c->day,  c->start, c->end, c->room, room ? room->name : "", room ? room->where : "",

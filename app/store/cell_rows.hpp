@@ -2,6 +2,7 @@
 // Both keep cells in a table with these columns, in this order.
 #pragma once
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/model.hpp"
@@ -30,5 +31,25 @@ inline Cell cell(const Statement& s, int col = 0) {
 }
 
 inline std::string now_iso() { return iso_utc(std::chrono::system_clock::now()); }
+
+// The cell at `key` of a `cells` table, if any.
+inline std::optional<Cell> read_cell(Database& db, const CellKey& key) {
+  auto& s = db.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE day = ? AND room = ? AND start = ?");
+  s.bind_all(key.day, key.room, key.start);
+  std::optional<Cell> c;
+  if (s.step()) c = cell(s);
+  s.reset();
+  return c;
+}
+
+// The announcement kept in the `meta` table (keys ann_text, ann_until); none when the text is empty.
+inline std::optional<Announcement> read_announcement(Database& db) {
+  auto& s = db.prepare("SELECT (SELECT value FROM meta WHERE key='ann_text'), (SELECT value FROM meta WHERE key='ann_until')");
+  s.step();
+  std::optional<Announcement> a;
+  if (!s.is_null(0) && !s.text(0).empty()) a = Announcement{s.text(0), s.text(1)};
+  s.reset();
+  return a;
+}
 
 }  // namespace osb::rows

@@ -139,21 +139,11 @@ std::int64_t ReplicaStore::last_sync_ms() {
 }
 
 std::optional<Announcement> ReplicaStore::announcement() {
-  auto& s = db_.prepare("SELECT (SELECT value FROM meta WHERE key='ann_text'), (SELECT value FROM meta WHERE key='ann_until')");
-  s.step();
-  std::optional<Announcement> a;
-  if (!s.is_null(0) && !s.text(0).empty()) a = Announcement{s.text(0), s.text(1)};
-  s.reset();
-  return a;
+  return rows::read_announcement(db_);
 }
 
 std::optional<Cell> ReplicaStore::cell(const CellKey& key) {
-  auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE day = ? AND room = ? AND start = ?");
-  s.bind_all(key.day, key.room, key.start);
-  std::optional<Cell> c;
-  if (s.step()) c = rows::cell(s);
-  s.reset();
-  return c;
+  return rows::read_cell(db_, key);
 }
 
 Board ReplicaStore::board() {
