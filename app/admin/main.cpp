@@ -23,8 +23,8 @@
 
 #include "config/config.hpp"
 #include "core/time.hpp"
-#include "net/codec.hpp"
-#include "net/ics.hpp"
+#include "codec/codec.hpp"
+#include "web/ics.hpp"
 
 namespace {
 

@@ -22,7 +22,7 @@
 #include "kiosk/scene.hpp"
 #include "kiosk/sdl_backend.hpp"
 #include "kiosk/staff_client.hpp"
-#include "net/sync_worker.hpp"
+#include "sync/sync_worker.hpp"
 #include "store/replica_store.hpp"
 #include "ui/ui.hpp"
 

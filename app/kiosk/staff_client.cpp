@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "net/codec.hpp"
+#include "codec/codec.hpp"
 
 namespace osb::kiosk {
 

@@ -14,7 +14,7 @@
 
 #include "core/model.hpp"
 #include "kiosk/run_queue.hpp"
-#include "net/http_client.hpp"
+#include "sync/http_client.hpp"
 #include "ui/ui.hpp"
 
 namespace osb::kiosk {

@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "config/config.hpp"
-#include "net/node_service.hpp"
-#include "net/pin.hpp"
+#include "node/node_service.hpp"
+#include "node/pin.hpp"
 #include "node/maintenance.hpp"
 #include "store/sqlite.hpp"
 

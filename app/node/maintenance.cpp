@@ -21,7 +21,7 @@
 #include <sstream>
 
 #include "core/time.hpp"
-#include "net/codec.hpp"
+#include "codec/codec.hpp"
 #include "store/node_store.hpp"
 #include "store/sqlite.hpp"
 

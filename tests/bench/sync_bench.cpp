@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "net/sync_worker.hpp"
+#include "sync/sync_worker.hpp"
 #include "store/replica_store.hpp"
 #include "support/node_harness.hpp"
 #include "support/temp_dir.hpp"

@@ -13,9 +13,9 @@
 #include <variant>
 #include <vector>
 
-#include "net/codec.hpp"
-#include "net/ics.hpp"
-#include "net/web_view.hpp"
+#include "codec/codec.hpp"
+#include "web/ics.hpp"
+#include "web/web_view.hpp"
 #include "support/node_harness.hpp"
 
 using namespace osb;

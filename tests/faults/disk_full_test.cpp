@@ -12,7 +12,7 @@
 
 #include "config/config.hpp"
 #include "fault_support.hpp"
-#include "net/node_service.hpp"
+#include "node/node_service.hpp"
 
 using namespace osb;
 using namespace osb::test;

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "net/codec.hpp"
-#include "net/sync_worker.hpp"
+#include "codec/codec.hpp"
+#include "sync/sync_worker.hpp"
 #include "store/replica_store.hpp"
 #include "store/sqlite.hpp"
 #include "support/node_harness.hpp"

@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "config/config.hpp"
-#include "net/node_service.hpp"
+#include "node/node_service.hpp"
 #include "support/node_harness.hpp"
 
 namespace {

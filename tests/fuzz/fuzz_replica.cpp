@@ -10,7 +10,7 @@
 #include <string_view>
 #include <variant>
 
-#include "net/codec.hpp"
+#include "codec/codec.hpp"
 #include "store/replica_store.hpp"
 #include "support/sample_event.hpp"
 #include "support/temp_dir.hpp"

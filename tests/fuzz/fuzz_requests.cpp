@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/text.hpp"
-#include "net/codec.hpp"
+#include "codec/codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);

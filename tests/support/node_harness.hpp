@@ -315,9 +315,9 @@ class NodeHarness {
 }  // namespace osb::test
 
 // [SECTION] In-process node (benchmarks): NodeService on 127.0.0.1:0 in a thread.
-#if __has_include("net/node_service.hpp")
+#if __has_include("node/node_service.hpp")
 #include "config/config.hpp"
-#include "net/node_service.hpp"
+#include "node/node_service.hpp"
 
 namespace osb::test {
 

@@ -10,7 +10,7 @@
 #include <set>
 #include <thread>
 
-#include "net/http_client.hpp"
+#include "sync/http_client.hpp"
 
 using namespace osb;
 using namespace std::chrono_literals;

@@ -11,7 +11,7 @@
 #include <functional>
 #include <mutex>
 
-#include "net/codec.hpp"
+#include "codec/codec.hpp"
 #include "support/temp_dir.hpp"
 #include "sync_support.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "net/ics.hpp"
+#include "web/ics.hpp"
 #include "support/sample_event.hpp"
 
 int main(int argc, char** argv) {

@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "core/text.hpp"
-#include "net/ics.hpp"
+#include "web/ics.hpp"
 #include "support/sample_event.hpp"
 
 using namespace osb;

@@ -2,7 +2,7 @@
 // live-update island.
 #include <doctest/doctest.h>
 
-#include "net/web_view.hpp"
+#include "web/web_view.hpp"
 #include "support/sample_event.hpp"
 
 using namespace osb;

@@ -13,7 +13,7 @@
 // would work too, but would cost a reconnect and a full /changes round trip per claim and
 // would interleave two jobs' error handling in one loop. SQLite serialises the two writers
 // (busy_timeout), and every write is one short transaction.
-#include "net/sync_worker.hpp"
+#include "sync/sync_worker.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -24,8 +24,8 @@
 #include <thread>
 
 #include "core/time.hpp"
-#include "net/codec.hpp"
-#include "net/http_client.hpp"
+#include "codec/codec.hpp"
+#include "sync/http_client.hpp"
 #include "store/replica_store.hpp"
 
 namespace osb {

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "net/pin.hpp"
+#include "node/pin.hpp"
 
 using namespace osb;
 

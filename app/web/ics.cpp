@@ -4,7 +4,7 @@
 // [SECTION] Time: formatting instants, the zone name, VTIMEZONE from VenueClock offsets
 // [SECTION] calendar()
 // [SECTION] csv()
-#include "net/ics.hpp"
+#include "web/ics.hpp"
 
 #include <algorithm>
 #include <cstdio>

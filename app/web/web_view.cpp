@@ -9,7 +9,7 @@
 // the kiosk's dark theme. Everything a person typed goes through escape_html; the only data in
 // the inline script is a JSON island escaped with script_json_string. No external loads, so a
 // strict Content-Security-Policy (default-src 'self' plus the inline script/style) works.
-#include "net/web_view.hpp"
+#include "web/web_view.hpp"
 
 #include <algorithm>
 #include <cstdio>

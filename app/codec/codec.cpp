@@ -1,4 +1,4 @@
-#include "net/codec.hpp"
+#include "codec/codec.hpp"
 
 #include <cstdint>
 #include <limits>

@@ -9,7 +9,7 @@
 // (curl_multi_wakeup): a long-poll returns within one slice. The progress callback checks the same
 // flag, so a transfer that is busy moving bytes stops too. (curl_easy_perform alone only calls the
 // progress callback about once a second when the line is idle: too slow for shutdown.)
-#include "net/http_client.hpp"
+#include "sync/http_client.hpp"
 
 #include <curl/curl.h>
 

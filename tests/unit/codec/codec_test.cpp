@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "net/codec.hpp"
+#include "codec/codec.hpp"
 
 using namespace osb;
 

@@ -12,7 +12,7 @@
 // [SECTION] Handlers: staff
 // [SECTION] Handlers: health and metrics
 // [SECTION] NodeService
-#include "net/node_service.hpp"
+#include "node/node_service.hpp"
 
 #include <sys/socket.h>
 
@@ -31,10 +31,10 @@
 #include <thread>
 #include <vector>
 
-#include "net/codec.hpp"
-#include "net/ics.hpp"
-#include "net/pin.hpp"
-#include "net/web_view.hpp"
+#include "codec/codec.hpp"
+#include "web/ics.hpp"
+#include "node/pin.hpp"
+#include "web/web_view.hpp"
 #include "store/node_store.hpp"
 
 namespace osb {

@@ -1,4 +1,4 @@
-#include "net/pin.hpp"
+#include "node/pin.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
