@@ -270,6 +270,22 @@ NodeConfig load_node_config(const std::string& path) {
     c.reset_at = format_hhmm(rr.has("at") ? hhmm(rr, "at") : 7 * 60);
     rr.no_unknown_keys();
   }
+  if (const toml::table* limits = r.table("limits", false)) {
+    Reader lr(path, *limits, "limits");
+    auto& l = c.limits;
+    l.max_connections = static_cast<int>(lr.integer("max_connections", l.max_connections, 64, 1000000));
+    l.reserved_connections = static_cast<int>(lr.integer("reserved_connections", l.reserved_connections, 16, 100000));
+    if (l.reserved_connections >= l.max_connections)
+      lr.fail_key("reserved_connections", "must be smaller than limits.max_connections");
+    l.connections_per_address = static_cast<int>(lr.integer("connections_per_address", l.connections_per_address, 4, 1000000));
+    l.long_polls = static_cast<int>(lr.integer("long_polls", l.long_polls, 1, 1000000));
+    l.long_polls_per_address = static_cast<int>(lr.integer("long_polls_per_address", l.long_polls_per_address, 1, 1000000));
+    l.workers = static_cast<int>(lr.integer("workers", l.workers, 2, 64));
+    l.io_threads = static_cast<int>(lr.integer("io_threads", l.io_threads, 1, 64));
+    l.header_timeout_ms = static_cast<int>(lr.integer("header_timeout_ms", l.header_timeout_ms, 100, 600000));
+    l.body_timeout_ms = static_cast<int>(lr.integer("body_timeout_ms", l.body_timeout_ms, 100, 600000));
+    lr.no_unknown_keys();
+  }
   c.backup_dir = (std::filesystem::path(c.database).parent_path() / "backups").string();
   if (const toml::table* backup = r.table("backup", false)) {
     Reader br(path, *backup, "backup");

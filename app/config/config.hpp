@@ -15,6 +15,19 @@ struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// How much the node holds at once (node.toml [limits]; docs/api.md "Node limits").
+struct NodeLimits {
+  int max_connections = 16000;         // open connections in all
+  int reserved_connections = 1000;     // of those, kept for kiosks and staff
+  int connections_per_address = 256;   // from one remote address
+  int long_polls = 12000;              // anonymous long-polls held (kiosks and staff: no cap)
+  int long_polls_per_address = 64;     // anonymous long-polls from one address
+  int workers = 4;                     // threads for database work (one kept for kiosks and staff)
+  int io_threads = 2;                  // threads reading and writing sockets
+  int header_timeout_ms = 10000;       // request line + headers complete within (also idle keep-alive)
+  int body_timeout_ms = 10000;         // a body complete within
+};
+
 struct NodeConfig {
   std::string file;            // path of node.toml as given
   std::string listen_host = "0.0.0.0";
@@ -25,7 +38,8 @@ struct NodeConfig {
   std::string staff_pin_hash;  // output of `openspace-node hash-pin`
   int staff_token_hours = 8;
   std::map<std::string, std::string> kiosk_tokens;  // kiosk id -> bearer token
-  int threads = 64;            // HTTP worker threads (long-polls hold one each)
+  int threads = 64;            // accepted for older files; the event-driven server needs no thread per connection
+  NodeLimits limits;
   // Morning reset (scripts/systemd/openspace-reset.timer): off unless staff turn it on.
   bool auto_reset = false;
   std::string reset_at = "07:00";

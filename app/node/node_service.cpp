@@ -14,8 +14,6 @@
 // [SECTION] NodeService
 #include "node/node_service.hpp"
 
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -24,14 +22,15 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
-#include <httplib.h>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "codec/codec.hpp"
+#include "http/server.hpp"
 #include "web/ics.hpp"
 #include "node/pin.hpp"
 #include "web/web_view.hpp"
@@ -51,31 +50,28 @@ constexpr int kClaimsPerMinute = 30;
 constexpr int kPinFailuresBeforeLock = 5;
 constexpr auto kPinWindow = std::chrono::minutes(5);
 constexpr std::size_t kStorePoolSize = 8;
-// Long-polls hold a worker thread each (cpp-httplib serves one connection per thread), so the
-// pool is sized for several hundred kiosks and browsers waiting at once.
-constexpr int kMinWorkerThreads = 600;
-// Workers kept free for ordinary requests: beyond this many held long-polls, a long-poll answers
-// at once (like wait=0) instead of waiting, so the board stays reachable.
-constexpr int kReservedWorkers = 32;
+constexpr std::size_t kMaxPath = 2048;
+// Seconds a client is asked to wait when the node cannot hold another long-poll or connection.
+constexpr int kBusyRetrySeconds = 5;
 // External writers (`openspace-node morning-reset`) commit from another process: waiting
 // long-polls notice their changes within this interval.
 constexpr auto kExternalCheckInterval = std::chrono::milliseconds(500);
 
 // [SECTION] Small helpers: JSON answers, numbers, ETags
 
-void send_json(httplib::Response& res, int status, const Json& body) {
+void send_json(http::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(json::dump(body), "application/json; charset=utf-8");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+void send_error(http::Response& res, int status, const std::string& code, const std::string& message,
                 Json extra = Json::object()) {
   Json body = json::error_body(Error{code, message});
   for (auto& [k, v] : extra.items()) body[k] = v;
   send_json(res, status, body);
 }
 
-void send_error(httplib::Response& res, int status, const Error& e) { send_error(res, status, e.code, e.message); }
+void send_error(http::Response& res, int status, const Error& e) { send_error(res, status, e.code, e.message); }
 
 // A non-negative decimal integer (no sign, no spaces), or nullopt.
 std::optional<std::int64_t> parse_count(const std::string& s) {
@@ -91,7 +87,7 @@ std::string make_etag(const std::string& epoch, std::int64_t seq) {
 }
 
 // True when If-None-Match names `etag` (quoted or not, weak or not, or "*").
-bool etag_matches(const httplib::Request& req, const std::string& etag) {
+bool etag_matches(const http::Request& req, const std::string& etag) {
   const std::string inm = req.get_header_value("If-None-Match");
   if (inm.empty()) return false;
   const std::string bare = etag.substr(1, etag.size() - 2);
@@ -205,46 +201,125 @@ class StorePool {
 };
 
 // [SECTION] Change hub: long-polls wait here for a seq past theirs
+// A waiting long-poll is an entry here, not a thread: publish() wakes every waiter whose seq is
+// behind (kiosks and staff first), and one timer thread answers those whose wait ran out.
 
 class ChangeHub {
  public:
-  explicit ChangeHub(std::int64_t seq) : seq_(seq) {}
+  using Wake = std::function<void()>;
+  explicit ChangeHub(std::int64_t seq) : seq_(seq), timer_([this] { run_timers(); }) {}
+  ~ChangeHub() { stop(); }
 
   void publish(std::int64_t seq) {
+    std::vector<Wake> woken;
     {
       std::lock_guard lk(m_);
       if (seq <= seq_) return;
       seq_ = seq;
+      take_if(woken, [&](const Waiter& w) { return w.since < seq; });
     }
-    cv_.notify_all();
+    for (auto& w : woken) w();
   }
   std::int64_t seq() {
     std::lock_guard lk(m_);
     return seq_;
   }
-  // Returns when seq > since, at the deadline, or when the node stops.
-  void wait_past(std::int64_t since, Clock::time_point deadline) {
-    std::unique_lock lk(m_);
-    cv_.wait_until(lk, deadline, [&] { return stopping_ || seq_ > since; });
+  // Registers `wake` to run once seq > since, at the deadline, or when the node stops; false
+  // (and nothing registered) when it should answer now.
+  bool wait_past(std::int64_t since, Clock::time_point deadline, bool priority, Wake wake) {
+    std::lock_guard lk(m_);
+    if (stopping_ || seq_ > since) return false;
+    const std::uint64_t id = next_id_++;
+    auto at = by_deadline_.emplace(deadline, id);
+    waiters_.emplace(id, Waiter{since, priority, std::move(wake), at});
+    if (at == by_deadline_.begin()) cv_.notify_all();
+    return true;
+  }
+  std::size_t held() {
+    std::lock_guard lk(m_);
+    return waiters_.size();
   }
   // Waits up to `d` unless stopping (the external-commit watcher's pace).
   bool wait_for_stop(Clock::duration d) {
     std::unique_lock lk(m_);
-    return cv_.wait_for(lk, d, [&] { return stopping_; });
+    return stop_cv_.wait_for(lk, d, [&] { return stopping_; });
   }
+  // Wakes every waiter (they answer with what there is) and ends the timer thread.
   void stop() {
+    std::vector<Wake> woken;
     {
       std::lock_guard lk(m_);
       stopping_ = true;
+      take_if(woken, [](const Waiter&) { return true; });
     }
     cv_.notify_all();
+    stop_cv_.notify_all();
+    for (auto& w : woken) w();
+    // stop() may run on two threads at once (the signal watcher and run()'s return).
+    std::lock_guard join_lock(join_m_);
+    if (timer_.joinable() && timer_.get_id() != std::this_thread::get_id()) timer_.join();
   }
 
  private:
+  struct Waiter {
+    std::int64_t since;
+    bool priority;
+    Wake wake;
+    std::multimap<Clock::time_point, std::uint64_t>::iterator at;
+  };
+
+  // Moves the wake-ups of matching waiters into `out`, kiosks and staff first. Lock held.
+  template <class Pred>
+  void take_if(std::vector<Wake>& out, Pred pred) {
+    std::vector<Wake> later;
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      if (!pred(it->second)) {
+        ++it;
+        continue;
+      }
+      (it->second.priority ? out : later).push_back(std::move(it->second.wake));
+      by_deadline_.erase(it->second.at);
+      it = waiters_.erase(it);
+    }
+    for (auto& w : later) out.push_back(std::move(w));
+  }
+
+  void run_timers() {
+    std::unique_lock lk(m_);
+    while (!stopping_) {
+      if (by_deadline_.empty()) {
+        cv_.wait(lk);
+        continue;
+      }
+      const auto first = by_deadline_.begin()->first;
+      if (Clock::now() < first) {
+        cv_.wait_until(lk, first);
+        continue;
+      }
+      std::vector<Wake> due;
+      const auto now = Clock::now();
+      while (!by_deadline_.empty() && by_deadline_.begin()->first <= now) {
+        auto w = waiters_.find(by_deadline_.begin()->second);
+        due.push_back(std::move(w->second.wake));
+        waiters_.erase(w);
+        by_deadline_.erase(by_deadline_.begin());
+      }
+      lk.unlock();
+      for (auto& w : due) w();
+      lk.lock();
+    }
+  }
+
   std::mutex m_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;       // the timer thread
+  std::condition_variable stop_cv_;  // the external watcher
   std::int64_t seq_;
   bool stopping_ = false;
+  std::uint64_t next_id_ = 1;
+  std::unordered_map<std::uint64_t, Waiter> waiters_;
+  std::multimap<Clock::time_point, std::uint64_t> by_deadline_;
+  std::mutex join_m_;
+  std::thread timer_;
 };
 
 // [SECTION] Guards: staff sessions, PIN lockout, claim rate limit
@@ -374,20 +449,11 @@ class Metrics {
   }
   std::atomic<std::uint64_t> claims_created{0};
   std::atomic<std::uint64_t> conflicts{0};
-  std::atomic<int> long_polls_held{0};
 
  private:
   std::mutex m_;
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;
 };
-
-// What the logger needs to know about the request this worker thread is serving.
-struct RequestInfo {
-  Clock::time_point start{};
-  std::string route;
-  std::string kiosk;
-};
-thread_local RequestInfo t_request;
 
 enum class Access { Anyone, Kiosk, Staff };
 
@@ -398,10 +464,13 @@ struct Caller {
 };
 
 struct Call {
-  const httplib::Request& req;
-  httplib::Response& res;
+  const http::Request& req;
+  http::Response& res;
   std::vector<std::string> params;
   Caller caller;
+  // A handler that answers later (a long-poll) sets `deferred` and calls `done` itself.
+  http::Responder done;
+  bool deferred = false;
 };
 
 struct Route {
@@ -421,7 +490,7 @@ struct BoardSnapshot {
 
 // [SECTION] Impl: state, routing table, request bookkeeping
 
-struct Service {
+struct Service : http::Handler {
   NodeConfig config;
   VenueClock clock;
   std::atomic<long long> skew_seconds{0};
@@ -431,21 +500,27 @@ struct Service {
   std::mutex write_mutex;  // one writer at a time in this process: no busy-wait backoff in SQLite
   std::mutex board_mutex;
   std::shared_ptr<const BoardSnapshot> board_cache;
+  // GET /api/v1/changes answers for the current seq, by `since`: after a change thousands of
+  // phones ask for the same thing.
+  std::mutex changes_mutex;
+  std::int64_t changes_seq = -1;
+  std::map<std::int64_t, std::string> changes_cache;
   StaffSessions sessions;
   PinGuard pin_guard;
   ClaimLimiter limiter;
   std::mutex heartbeat_mutex;
   std::map<std::string, Heartbeat> heartbeats;
   Metrics metrics;
+  // Anonymous long-polls held, in total and per address (kiosks and staff are not capped).
+  std::mutex polls_mutex;
+  std::map<std::string, int> polls_by_address;
+  int anonymous_polls = 0;
   std::vector<Route> routes;
-  httplib::Server server;
-  int listen_fd = -1;
-  int worker_threads = 0;
   std::thread watcher;
   std::atomic<bool> stopping{false};
   std::mutex run_mutex;
   bool run_entered = false;
-  std::atomic<bool> run_returned{false};
+  http::Server server;  // last: its connections and workers go first
 
   explicit Service(NodeConfig c)
       : config(std::move(c)),
@@ -453,11 +528,22 @@ struct Service {
         pool(config.database, config.event, kStorePoolSize),
         epoch(pool.acquire()->epoch()),
         hub(pool.acquire()->seq()),
-        sessions(std::chrono::hours(config.staff_token_hours)) {
+        sessions(std::chrono::hours(config.staff_token_hours)),
+        server(*this, http_limits(config)) {
     for (const auto& [id, token] : config.kiosk_tokens) heartbeats[id] = Heartbeat{};
-    worker_threads = std::max(config.threads, kMinWorkerThreads);
     add_routes();
-    configure_server();
+  }
+
+  static http::Limits http_limits(const NodeConfig& c) {
+    http::Limits l;
+    l.max_connections = c.limits.max_connections;
+    l.anonymous_connections = std::max(1, c.limits.max_connections - c.limits.reserved_connections);
+    l.connections_per_address = c.limits.connections_per_address;
+    l.workers = c.limits.workers;
+    l.io_threads = c.limits.io_threads;
+    l.header_timeout = std::chrono::milliseconds(c.limits.header_timeout_ms);
+    l.body_timeout = std::chrono::milliseconds(c.limits.body_timeout_ms);
+    return l;
   }
 
   LocalTime now() const {
@@ -466,7 +552,7 @@ struct Service {
 
   // [SECTION] Impl: identification
 
-  Caller identify(const httplib::Request& req) {
+  Caller identify(const http::Request& req) {
     Caller c;
     const std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("Bearer ", 0) != 0) return c;
@@ -482,7 +568,7 @@ struct Service {
   }
 
   // Kiosks report their state in headers on every request; kept in memory only.
-  void record_heartbeat(const Caller& c, const httplib::Request& req) {
+  void record_heartbeat(const Caller& c, const http::Request& req) {
     if (c.role != Caller::Role::Kiosk) return;
     std::lock_guard lk(heartbeat_mutex);
     auto& h = heartbeats[c.kiosk_id];
@@ -519,156 +605,155 @@ struct Service {
     return true;
   }
 
-  // Finds the route, checks who is calling, runs the handler; any escaped error becomes the
-  // contract's JSON error, never a bare 500 page.
-  void dispatch(const httplib::Request& req, httplib::Response& res, std::optional<std::uint64_t> declared_length) {
+  // What a request is, decided from its header alone: the route, who calls, and any answer
+  // that needs no body (errors in the contract's order: 401/403 before 413).
+  struct Decision {
+    const Route* route = nullptr;
+    std::vector<std::string> params;
+    Caller caller;
+    std::optional<http::Response> answer;
+  };
+
+  template <class Fill>
+  static Decision answered(Decision d, std::string label, std::string who, Fill fill) {
+    http::Response res;
+    res.label = std::move(label);
+    res.who = std::move(who);
+    fill(res);
+    d.answer = std::move(res);
+    return d;
+  }
+
+  Decision decide(const http::Request& req) {
+    Decision d;
+    if (req.path.size() > kMaxPath)
+      return answered(std::move(d), "too long", "", [](http::Response& r) { send_error(r, 414, "too_long", "The address is too long."); });
+    if (req.has_header("Transfer-Encoding"))
+      return answered(std::move(d), "chunked", "", [](http::Response& r) {
+        send_error(r, 411, "length_required", "Send the body with a Content-Length header; chunked bodies are not accepted.");
+      });
+    if (req.has_header("Content-Length") && !parse_count(req.get_header_value("Content-Length")))
+      return answered(std::move(d), "unparsed", "",
+                      [](http::Response& r) { send_error(r, 400, "invalid", "The Content-Length header is not a number."); });
     const std::string method = req.method == "HEAD" ? "GET" : req.method;
     const auto segs = split_path(req.path);
-    std::vector<std::string> params;
-    const Route* found = nullptr;
     std::string allowed;
     for (const auto& r : routes) {
-      if (!match(r, segs, params)) continue;
+      if (!match(r, segs, d.params)) continue;
       if (r.method == method) {
-        found = &r;
+        d.route = &r;
         break;
       }
       if (allowed.find(r.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + r.method;
     }
-    if (!found) {
-      t_request.route = allowed.empty() ? "unknown" : "method not allowed";
-      if (allowed.empty()) {
-        send_error(res, 404, "not_found", "There is nothing at this address.");
-      } else {
-        res.set_header("Allow", allowed);
-        send_error(res, 405, "method_not_allowed", req.method + " is not allowed here; use " + allowed + ".");
+    if (!d.route) {
+      if (allowed.empty())
+        return answered(std::move(d), "unknown", "",
+                        [](http::Response& r) { send_error(r, 404, "not_found", "There is nothing at this address."); });
+      return answered(std::move(d), "method not allowed", "", [&](http::Response& r) {
+        r.set_header("Allow", allowed);
+        send_error(r, 405, "method_not_allowed", printable(req.method, 16) + " is not allowed here; use " + allowed + ".");
+      });
+    }
+    d.caller = identify(req);
+    const std::string who = d.caller.role == Caller::Role::Staff ? "staff" : d.caller.kiosk_id;
+    const std::string label = d.route->name;
+    if (d.route->access != Access::Anyone) {
+      if (d.caller.role == Caller::Role::None) {
+        const bool none = d.caller.token.empty();
+        return answered(std::move(d), label, who, [none](http::Response& r) {
+          send_error(r, 401, "unauthorized",
+                     none ? "This needs an Authorization: Bearer token." : "The token is not valid (unknown or expired).");
+        });
       }
-      return;
+      if (d.route->access == Access::Staff && d.caller.role != Caller::Role::Staff)
+        return answered(std::move(d), label, who, [](http::Response& r) {
+          send_error(r, 403, "forbidden", "This needs a staff token; kiosk tokens cannot do it.");
+        });
     }
-    t_request.route = found->name;
-    Call call{req, res, params, identify(req)};
-    record_heartbeat(call.caller, req);
-    t_request.kiosk = call.caller.kiosk_id;
-    if (call.caller.role == Caller::Role::Staff) t_request.kiosk = "staff";
-    if (found->access != Access::Anyone) {
-      if (call.caller.role == Caller::Role::None)
-        return send_error(res, 401, "unauthorized", call.caller.token.empty()
-                                                        ? "This needs an Authorization: Bearer token."
-                                                        : "The token is not valid (unknown or expired).");
-      if (found->access == Access::Staff && call.caller.role != Caller::Role::Staff)
-        return send_error(res, 403, "forbidden", "This needs a staff token; kiosk tokens cannot do it.");
+    const std::size_t limit = body_limit(req.method, req.path);
+    if (req.content_length && *req.content_length > limit)
+      return answered(std::move(d), label, who, [limit](http::Response& r) {
+        send_error(r, 413, "too_large", "The body is larger than " + std::to_string(limit / 1024) + " KiB.");
+      });
+    // Past the anonymous share of connections, only kiosks and staff are served.
+    if (d.caller.role == Caller::Role::None && server.stats().connections > server.limits().anonymous_connections)
+      return answered(std::move(d), label, who, [](http::Response& r) { send_busy(r); });
+    return d;
+  }
+
+  // [SECTION] Impl: http::Handler
+
+  http::Admission admit(const http::Request& head) override {
+    Decision d = decide(head);
+    http::Admission a;
+    if (d.answer) {
+      a.answer = std::move(d.answer);
+      return a;
     }
-    if (declared_length && *declared_length > kMaxBody)
-      return send_error(res, 413, "too_large", "The body is larger than 16 KiB.");
+    record_heartbeat(d.caller, head);
+    a.body_limit = body_limit(head.method, head.path);
+    a.priority = d.caller.role == Caller::Role::None ? http::Priority::Anonymous : http::Priority::Priority;
+    return a;
+  }
+
+  // Runs the route on a worker; any escaped error becomes the contract's JSON error, never a
+  // bare 500 page.
+  void handle(http::Request req, http::Responder done) override {
+    Decision d = decide(req);  // cheap, and a staff session may have expired meanwhile
+    if (d.answer) return done(std::move(*d.answer));
+    http::Response res;
+    res.label = d.route->name;
+    res.who = d.caller.role == Caller::Role::Staff ? "staff" : d.caller.kiosk_id;
+    Call call{req, res, d.params, d.caller, done};
     try {
-      found->handler(call);
+      d.route->handler(call);
     } catch (const StoreError& e) {
-      std::fprintf(stderr, "openspace-node: database error on %s: %s\n", found->name.c_str(), e.what());
+      std::fprintf(stderr, "openspace-node: database error on %s: %s\n", d.route->name.c_str(), e.what());
       if (e.is_io() || e.code == 5 /* SQLITE_BUSY */ || (e.code & 0xff) == 5)
         send_error(res, 503, "unavailable", "The board's database cannot be used right now; try again shortly.");
       else
         send_error(res, 500, "internal", "The node hit an unexpected database error.");
+      call.deferred = false;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "openspace-node: error on %s: %s\n", found->name.c_str(), e.what());
+      std::fprintf(stderr, "openspace-node: error on %s: %s\n", d.route->name.c_str(), e.what());
       send_error(res, 500, "internal", "The node hit an unexpected error.");
+      call.deferred = false;
     }
+    if (!call.deferred) done(std::move(res));
   }
 
-  void configure_server() {
-    server.new_task_queue = [n = worker_threads] { return new httplib::ThreadPool(static_cast<std::size_t>(n)); };
-    server.set_payload_max_length(kMaxBody);
-    server.set_read_timeout(5, 0);
-    server.set_write_timeout(5, 0);
-    server.set_keep_alive_timeout(5);
-    server.set_keep_alive_max_count(1000);
-    server.set_tcp_nodelay(true);
-    // Keep SO_REUSEADDR (restart on the same port) and remember the socket: cpp-httplib 0.11.4
-    // listens with a backlog of 5, which drops connections when hundreds of kiosks reconnect at
-    // once; bind() raises it.
-    server.set_socket_options([this](int fd) {
-      int yes = 1;
-      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-      listen_fd = fd;
-    });
+  http::Response protocol_error(int status, const std::string& code, const std::string& message) override {
+    http::Response r;
+    r.label = "unparsed";
+    if (code == "busy") {
+      send_busy(r);
+      r.status = status;
+      return r;
+    }
+    send_error(r, status, code, message);
+    return r;
+  }
 
-    // Runs before cpp-httplib reads any body: refuse what it would read without a bound
-    // (CVE-2025-46728: chunked bodies have no size limit in 0.11.4) and answer body-less
-    // requests ourselves (0.11.4 would read a body without Content-Length until the client closes).
-    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      t_request = RequestInfo{Clock::now(), "", ""};
-      if (req.path.size() > 2048) {
-        t_request.route = "too long";
-        send_error(res, 414, "too_long", "The address is too long.");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      if (req.has_header("Transfer-Encoding")) {
-        t_request.route = "chunked";
-        send_error(res, 411, "length_required", "Send the body with a Content-Length header; chunked bodies are not accepted.");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      const bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
-                                   req.method == "DELETE" || req.method == "PRI";
-      if (!req.has_header("Content-Length")) {
-        if (has_body_method) {
-          dispatch(req, res, std::nullopt);  // no Content-Length and no Transfer-Encoding: an empty body
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-      }
-      const auto length = parse_count(req.get_header_value("Content-Length"));
-      if (!length) {
-        send_error(res, 400, "invalid", "The Content-Length header is not a number.");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      if (static_cast<std::uint64_t>(*length) > kMaxBody) {
-        // The contract answers 401/403 (and 404/405) before 413: try the route without a body.
-        // When only the size is wrong, let cpp-httplib answer 413: it reads and drops the body,
-        // so the rest of the connection stays in step.
-        httplib::Response probe;
-        dispatch(req, probe, static_cast<std::uint64_t>(*length));
-        if (probe.status == 413) return httplib::Server::HandlerResponse::Unhandled;
-        res = probe;
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
+  // One line per request on stderr: method, path (never the query: it may carry secrets one
+  // day), status, milliseconds, kiosk id. Never a token or a PIN.
+  void finished(const http::Request& req, const http::Response& res, std::chrono::steady_clock::duration took) override {
+    const double ms = std::chrono::duration<double, std::milli>(took).count();
+    metrics.count_request(res.label.empty() ? "unparsed" : res.label, res.status);
+    std::fprintf(stderr, "%s %s %d %.1fms %s\n", req.method.empty() ? "-" : printable(req.method, 16).c_str(),
+                 req.path.empty() ? "-" : printable(req.path, 200).c_str(), res.status, ms, res.who.empty() ? "-" : res.who.c_str());
+  }
 
-    auto all = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res, std::nullopt); };
-    server.Get(".*", all);
-    server.Post(".*", all);
-    server.Put(".*", all);
-    server.Delete(".*", all);
-    server.Patch(".*", all);
-    server.Options(".*", all);
+  static void send_busy(http::Response& r) {
+    r.set_header("Retry-After", std::to_string(kBusyRetrySeconds));
+    send_error(r, 503, "busy", "The board is very busy right now; try again in a few seconds.");
+  }
 
-    // Errors cpp-httplib answers itself (bad request line, 413 over the payload limit, 414):
-    // give them the contract's JSON body.
-    server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      if (t_request.route.empty()) t_request.route = "unparsed";
-      switch (res.status) {
-        case 413: send_error(res, 413, "too_large", "The body is larger than 16 KiB."); break;
-        case 414: send_error(res, 414, "too_long", "The address is too long."); break;
-        case 404: send_error(res, 404, "not_found", "There is nothing at this address."); break;
-        default: send_error(res, res.status, "invalid", "The request could not be read as HTTP/1.1."); break;
-      }
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-      send_error(res, 500, "internal", "The node hit an unexpected error.");
-    });
-
-    // One line per request on stderr: method, path (never the query: it may carry secrets one
-    // day), status, milliseconds, kiosk id. Never a token or a PIN.
-    server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-      const bool timed = t_request.start != Clock::time_point{};
-      const double ms = timed ? std::chrono::duration<double, std::milli>(Clock::now() - t_request.start).count() : 0.0;
-      const std::string route = t_request.route.empty() ? "unparsed" : t_request.route;
-      metrics.count_request(route, res.status);
-      std::fprintf(stderr, "%s %s %d %.1fms %s\n", printable(req.method, 16).c_str(), printable(req.path, 200).c_str(),
-                   res.status, ms, t_request.kiosk.empty() ? "-" : t_request.kiosk.c_str());
-      t_request = RequestInfo{};
-    });
+  // The largest body a route takes.
+  static std::size_t body_limit(const std::string& method, const std::string& path) {
+    (void)method;
+    (void)path;
+    return kMaxBody;
   }
 
   // [SECTION] Impl: the board cache
@@ -720,6 +805,63 @@ void get_board(Service& s, Call& c) {
   c.res.set_content(snap->json, "application/json; charset=utf-8");
 }
 
+// The answer to changes?since=N at the node's current seq, shared by every poll that asks the
+// same (after a change, every phone and kiosk asks with the seq they had).
+std::string changes_json(Service& s, std::int64_t since) {
+  std::int64_t seq;
+  {
+    auto store = s.pool.acquire();
+    seq = store->seq();
+  }
+  {
+    std::lock_guard lk(s.changes_mutex);
+    if (s.changes_seq == seq) {
+      auto it = s.changes_cache.find(since);
+      if (it != s.changes_cache.end()) return it->second;
+    }
+  }
+  Changes ch;
+  {
+    auto store = s.pool.acquire();
+    ch = store->changes_since(since);
+  }
+  std::string body = json::dump(json::encode(ch));
+  std::lock_guard lk(s.changes_mutex);
+  if (ch.seq != s.changes_seq) {
+    if (ch.seq < s.changes_seq) return body;  // an older answer: do not keep it
+    s.changes_seq = ch.seq;
+    s.changes_cache.clear();
+  }
+  if (s.changes_cache.size() < 256) s.changes_cache.emplace(since, body);
+  return body;
+}
+
+void send_changes(Service& s, http::Response& res, std::int64_t since) {
+  res.status = 200;
+  res.set_content(changes_json(s, since), "application/json; charset=utf-8");
+}
+
+// A long-poll that could not be held: too many from this address or in total.
+bool take_poll_slot(Service& s, const std::string& addr) {
+  const auto& lim = s.config.limits;
+  std::lock_guard lk(s.polls_mutex);
+  int& mine = s.polls_by_address[addr];
+  if (s.anonymous_polls >= lim.long_polls || mine >= lim.long_polls_per_address) {
+    if (mine == 0) s.polls_by_address.erase(addr);
+    return false;
+  }
+  ++mine;
+  ++s.anonymous_polls;
+  return true;
+}
+
+void give_poll_slot(Service& s, const std::string& addr) {
+  std::lock_guard lk(s.polls_mutex);
+  auto it = s.polls_by_address.find(addr);
+  if (it != s.polls_by_address.end() && --it->second <= 0) s.polls_by_address.erase(it);
+  --s.anonymous_polls;
+}
+
 void get_changes(Service& s, Call& c) {
   const auto& req = c.req;
   std::int64_t since = 0;
@@ -743,20 +885,33 @@ void get_changes(Service& s, Call& c) {
     return send_error(c.res, 410, "gone", "The board's database was replaced; reload the whole board.");
   if (since > seq)
     return send_error(c.res, 410, "gone", "since is ahead of the node's seq; reload the whole board.");
-  if (seq <= since && wait > 0 && !s.stopping) {
-    // Held long-polls each keep a worker thread; past the budget, answer now so ordinary
-    // requests always find a free worker.
-    const int held = ++s.metrics.long_polls_held;
-    if (held <= s.worker_threads - kReservedWorkers)
-      s.hub.wait_past(since, Clock::now() + std::chrono::seconds(wait));
-    --s.metrics.long_polls_held;
+  if (seq > since || wait == 0 || s.stopping) return send_changes(s, c.res, since);
+
+  // Hold it: an entry in the hub, answered on a worker when a change comes or the wait ends.
+  const bool priority = c.caller.role != Caller::Role::None;
+  const std::string addr = req.remote_addr;
+  if (!priority && !take_poll_slot(s, addr)) return Service::send_busy(c.res);
+  auto res = std::make_shared<http::Response>(std::move(c.res));
+  auto done = c.done;
+  auto answer = [&s, res, done, since, priority, addr]() mutable {
+    if (!priority) give_poll_slot(s, addr);
+    s.server.post(priority ? http::Priority::Priority : http::Priority::Anonymous, [&s, res, done, since]() {
+      try {
+        send_changes(s, *res, since);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "openspace-node: error on GET /api/v1/changes: %s\n", e.what());
+        send_error(*res, 503, "unavailable", "The board's database cannot be used right now; try again shortly.");
+      }
+      done(std::move(*res));
+    });
+  };
+  c.deferred = true;
+  if (!s.hub.wait_past(since, Clock::now() + std::chrono::seconds(wait), priority, answer)) {
+    c.res = std::move(*res);
+    c.deferred = false;
+    if (!priority) give_poll_slot(s, addr);
+    send_changes(s, c.res, since);
   }
-  Changes ch;
-  {
-    auto store = s.pool.acquire();
-    ch = store->changes_since(since);
-  }
-  send_json(c.res, 200, json::encode(ch));
 }
 
 // The day a web page shows: the asked day, else today when it is an event day, else the first
@@ -793,7 +948,7 @@ void get_web_board(Service& s, Call& c) {
   c.res.set_content(web::board_page(*snap->board, web_day(snap->board->event, asked, now), now), "text/html; charset=utf-8");
 }
 
-std::string base_url(const httplib::Request& req) {
+std::string base_url(const http::Request& req) {
   std::string host = printable(req.get_header_value("Host"), 255);
   // A Host header is attacker-chosen text that lands in the calendar: keep it to host[:port].
   const bool ok = !host.empty() && std::all_of(host.begin(), host.end(), [](char ch) {
@@ -1039,7 +1194,15 @@ void get_metrics(Service& s, Call& c) {
   out += "openspace_claim_conflicts_total " + std::to_string(s.metrics.conflicts.load()) + "\n";
   out += "# HELP openspace_long_polls_held Requests to /api/v1/changes waiting for a change.\n";
   out += "# TYPE openspace_long_polls_held gauge\n";
-  out += "openspace_long_polls_held " + std::to_string(s.metrics.long_polls_held.load()) + "\n";
+  out += "openspace_long_polls_held " + std::to_string(s.hub.held()) + "\n";
+  const auto st = s.server.stats();
+  out += "# HELP openspace_connections Open HTTP connections.\n# TYPE openspace_connections gauge\n";
+  out += "openspace_connections " + std::to_string(st.connections) + "\n";
+  out += "# HELP openspace_connections_refused_total Connections closed at once: over a cap (total or per address).\n";
+  out += "# TYPE openspace_connections_refused_total counter\n";
+  out += "openspace_connections_refused_total " + std::to_string(st.refused_total) + "\n";
+  out += "# HELP openspace_requests_queued Requests waiting for a worker.\n# TYPE openspace_requests_queued gauge\n";
+  out += "openspace_requests_queued " + std::to_string(st.queued) + "\n";
   std::int64_t seq = s.hub.seq();
   try {
     auto store = s.pool.acquire();
@@ -1100,17 +1263,7 @@ NodeService::~NodeService() {
   if (impl_->watcher.joinable()) impl_->watcher.join();
 }
 
-int NodeService::bind(const std::string& host, int port) {
-  int bound = port;
-  if (port == 0) {
-    bound = impl_->server.bind_to_any_port(host);
-    if (bound <= 0) throw std::runtime_error("cannot listen on " + host + ":0");
-  } else if (!impl_->server.bind_to_port(host, port)) {
-    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + " (in use, or not an address of this machine)");
-  }
-  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, 1024);
-  return bound;
-}
+int NodeService::bind(const std::string& host, int port) { return impl_->server.bind(host, port); }
 
 void NodeService::run() {
   {
@@ -1119,24 +1272,18 @@ void NodeService::run() {
     impl_->run_entered = true;
   }
   impl_->watcher = std::thread([this] { impl_->external_watch(); });
-  impl_->server.listen_after_bind();  // returns after stop(), once the workers have drained
-  impl_->run_returned = true;
+  impl_->server.run();  // returns after stop(), once the answers in flight were written
   impl_->hub.stop();
   if (impl_->watcher.joinable()) impl_->watcher.join();
 }
 
 void NodeService::stop() {
-  bool entered = false;
   {
     std::lock_guard lk(impl_->run_mutex);
     impl_->stopping = true;
-    entered = impl_->run_entered;
   }
-  impl_->hub.stop();  // wakes every held long-poll so the drain is quick
-  // cpp-httplib ignores stop() until its accept loop runs: when run() has just been entered,
-  // wait for the loop to start (a few microseconds) so the stop is not lost.
-  while (entered && !impl_->server.is_running() && !impl_->run_returned) std::this_thread::yield();
   impl_->server.stop();
+  impl_->hub.stop();  // answers every held long-poll so the drain is quick
 }
 
 void NodeService::set_clock_skew_seconds(long long s) { impl_->skew_seconds = s; }

@@ -9,7 +9,7 @@
 //
 // Tests using it must build after the node: add_dependencies(<test> openspace-node).
 // InProcessNode (bottom) runs a NodeService in a thread instead, for benchmarks; it needs
-// openspace_net linked.
+// openspace_node linked.
 #pragma once
 #include <fcntl.h>
 #include <poll.h>
@@ -89,6 +89,7 @@ struct NodeOptions {
   int extra_kiosks = 20;    // kiosk-1 .. kiosk-N besides room-a, room-b, hallway-1 (at most 200)
   int threads = 0;          // [node] threads; 0 = the default
   std::string event_name = "Test Open Spaces";
+  std::string extra_node_toml;  // appended to node.toml (e.g. a [limits] table)
 };
 
 // Writes event.toml + node.toml for `o` into `dir`; returns the node.toml path.
@@ -110,6 +111,7 @@ inline std::string write_node_config(const TempDir& dir, NodeOptions& o, std::ma
   if (o.threads > 0) node += "threads = " + std::to_string(o.threads) + "\n";
   node += "\n[auth]\nstaff_pin = \"" + std::string(kStaffPinHash) + "\"\nstaff_token_hours = 8\n\n[auth.kiosks]\n";
   for (const auto& [id, tok] : tokens) node += id + " = \"" + tok + "\"\n";
+  node += o.extra_node_toml;
   return dir.write("node.toml", node);
 }
 
