@@ -241,15 +241,17 @@ std::string board_page(const Board& board, const std::string& requested_day, con
     for (const auto& r : ev.rooms) {
       const Cell* c = find_cell(r.id, start);
       const std::string room_span = "<span class=\"room\">" + escape_html(r.name) + "</span>";
+      // The id lets the live script replace this one cell when it changes (room ids are [A-Za-z0-9_-]).
+      const std::string id = " id=\"c-" + escape_html(r.id) + "-" + start.substr(0, 2) + start.substr(3, 2) + "\"";
       if (c && c->state == CellState::Claimed) {
-        out += "<a class=\"cell claimed\" href=\"/s/" + escape_html(c->claim_id) + "\">" + room_span +
+        out += "<a class=\"cell claimed\"" + id + " href=\"/s/" + escape_html(c->claim_id) + "\">" + room_span +
                "<span class=\"state\">Session</span><span class=\"title\">" + escape_html(c->title) +
                "</span><span class=\"host\">by " + escape_html(c->host) + "</span></a>\n";
       } else if (c && c->state == CellState::Blocked) {
-        out += "<div class=\"cell blocked\">" + room_span + "<span class=\"state\">Blocked</span><span class=\"title\">" +
+        out += "<div class=\"cell blocked\"" + id + ">" + room_span + "<span class=\"state\">Blocked</span><span class=\"title\">" +
                escape_html(c->label) + "</span></div>\n";
       } else {
-        out += "<div class=\"cell open\">" + room_span + "<span class=\"state\">Open</span></div>\n";
+        out += "<div class=\"cell open\"" + id + ">" + room_span + "<span class=\"state\">Open</span></div>\n";
       }
     }
     out += "</section>\n";
@@ -261,7 +263,7 @@ std::string board_page(const Board& board, const std::string& requested_day, con
 
   // Live updates: the JSON island carries only node-made values, escaped for <script> anyway.
   out += "<script type=\"application/json\" id=\"osb-live\">{\"epoch\":" + script_json_string(board.epoch) +
-         ",\"seq\":" + std::to_string(board.seq) + ",\"reload_in\":" +
+         ",\"seq\":" + std::to_string(board.seq) + ",\"day\":" + script_json_string(day) + ",\"reload_in\":" +
          std::to_string(seconds_to_next_boundary(ev, day, now)) + "}</script>\n";
   out += R"JS(<script>
 (function () {
@@ -280,19 +282,80 @@ std::string board_page(const Board& board, const std::string& requested_day, con
   var now = document.querySelector('.row.now');
   if (now && !location.hash && !(nav && nav.type === 'reload') && now.getBoundingClientRect().top > window.innerHeight * 0.6)
     now.scrollIntoView({ block: 'start' });
+  // Changes are applied in place: the changed cells are rebuilt from the JSON (as text, never
+  // as HTML) and the announcement line is replaced. A full reload only when the board's
+  // database was replaced (410) or at a slot boundary (the "now" row moves).
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function patch(c) {
+    if (c.day !== live.day) return;
+    var id = 'c-' + c.room + '-' + c.start.replace(':', '');
+    var old = document.getElementById(id);
+    if (!old) return;
+    var room = old.querySelector('.room');
+    var n;
+    if (c.state === 'claimed') {
+      n = el('a', 'cell claimed');
+      n.href = '/s/' + encodeURIComponent(c.claim_id);
+    } else {
+      n = el('div', 'cell ' + (c.state === 'blocked' ? 'blocked' : 'open'));
+    }
+    n.id = id;
+    if (room) n.appendChild(room.cloneNode(true));
+    if (c.state === 'claimed') {
+      n.appendChild(el('span', 'state', 'Session'));
+      n.appendChild(el('span', 'title', c.title));
+      n.appendChild(el('span', 'host', 'by ' + c.host));
+    } else if (c.state === 'blocked') {
+      n.appendChild(el('span', 'state', 'Blocked'));
+      n.appendChild(el('span', 'title', c.label || ''));
+    } else {
+      n.appendChild(el('span', 'state', 'Open'));
+    }
+    old.parentNode.replaceChild(n, old);
+  }
+  function announce(a) {
+    var header = document.querySelector('header');
+    var p = header && header.querySelector('.note');
+    if (!a || !a.text) { if (p) p.parentNode.removeChild(p); return; }
+    if (!header) return;
+    if (!p) { p = el('p', 'note'); p.setAttribute('role', 'status'); header.appendChild(p); }
+    p.textContent = '';
+    p.appendChild(el('b', null, 'Note:'));
+    p.appendChild(document.createTextNode(' ' + a.text));
+    if (a.until) { p.appendChild(document.createTextNode(' ')); p.appendChild(el('span', 'until', '(until ' + a.until + ')')); }
+  }
+  // Never hammer the node: a pause of about `ms` (between half and one and a half of it).
+  function later(ms) { setTimeout(poll, ms / 2 + Math.random() * ms); }
   function poll() {
     document.documentElement.setAttribute('data-live', 'polling');  // tests see the script ran
     var url = '/api/v1/changes?since=' + live.seq + '&wait=25&epoch=' + encodeURIComponent(live.epoch);
+    var asked = Date.now();
     fetch(url, { cache: 'no-store' }).then(function (r) {
       if (r.status === 410) { reload(); return null; }
+      if (r.status === 503 || r.status === 429) {
+        later((+r.headers.get('Retry-After') || 5) * 1000);
+        return null;
+      }
       if (!r.ok) throw new Error('status ' + r.status);
       return r.json();
     }).then(function (j) {
       if (j === null) return;
       backoff = 2000;
-      if (j.seq > live.seq) reload(); else poll();
+      if (j.epoch !== live.epoch) { reload(); return; }
+      var changed = j.seq > live.seq;
+      (j.cells || []).forEach(patch);
+      announce(j.announcement);
+      if (changed) live.seq = j.seq;
+      document.documentElement.setAttribute('data-seq', String(live.seq));
+      // An empty answer that came back at once (a node under load, a proxy): pause first.
+      if (!changed && Date.now() - asked < 1000) later(2000); else poll();
     }).catch(function () {
-      setTimeout(poll, backoff);
+      later(backoff);
       backoff = Math.min(backoff * 2, 60000);
     });
   }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "support/node_harness.hpp"
 
@@ -33,8 +34,9 @@ struct DumpResult {
 
 // `--dump-dom` prints the DOM after the load event. A fresh profile each time; `timeout` bounds
 // a browser that hangs (it never should, the long-poll does not hold the load event).
-DumpResult dump_dom(const std::string& chromium, const std::string& profile, const std::string& url) {
-  const std::string cmd = "timeout 90 " + chromium +
+DumpResult dump_dom(const std::string& chromium, const std::string& profile, const std::string& url,
+                    const std::string& extra = "") {
+  const std::string cmd = "timeout 90 " + chromium + " " + extra +
                           " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
                           " --disable-background-networking --disable-component-update --disable-sync"
                           " --user-data-dir='" + profile + "' --dump-dom '" + url + "' 2>/dev/null";
@@ -100,6 +102,33 @@ int main() {
   check(!contains(session.dom, "<img"), "no <img> element on the session page");
   check(contains(session.dom, "by Łukasz"), "the session page shows the host");
   check(contains(session.dom, "href=\"/s/browser-0002.ics\""), "the session page links its calendar file");
+
+  // Live: a claim made while the page is open is applied in place (the script patches the cell
+  // and records the seq it reached; a reload would not set data-seq before its first answer).
+  // The claim is made once the page's long-poll has reached the node (a condition, read from the
+  // node's request log, with a deadline).
+  auto polls = [&] {
+    const std::string log = node.log();
+    std::size_t n = 0;
+    for (auto p = log.find("GET /api/v1/changes"); p != std::string::npos; p = log.find("GET /api/v1/changes", p + 1)) ++n;
+    return n;
+  };
+  const std::size_t polls_before = polls();
+  long long live_seq = -1;
+  std::thread claimer([&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline && polls() == polls_before) std::this_thread::yield();
+    auto c = node.post("/api/v1/claims", NodeHarness::claim_body("browser-0003", day, "C", "10:00", "Patched in place", "Zoë"),
+                       node.token("room-a"));
+    if (c.status == 201) live_seq = c.json().at("seq").get<long long>();
+  });
+  const auto live = dump_dom(chromium, profiles.file("live"), node.url() + "/", "--virtual-time-budget=3000");
+  claimer.join();
+  check(live_seq > 0, "a claim was made while the page was open");
+  check(contains(live.dom, "Patched in place") && contains(live.dom, "by Zoë"), "the open page shows it without a reload");
+  check(contains(live.dom, "data-seq=\"" + std::to_string(live_seq) + "\""), "the script applied the change in place");
+  check(contains(live.dom, "href=\"/s/browser-0003\"") && contains(live.dom, "id=\"c-C-1000\""),
+        "the patched cell links to the session's page");
 
   if (failures) {
     std::cout << "--- DOM of / ---\n" << board.dom.substr(0, 6000) << "\n--- node log ---\n" << node.log() << "\n";
