@@ -251,6 +251,7 @@ struct SyncWorker::Impl {
         set_heartbeat(*board_http);
         HttpResponse r;
         bool ok = false;
+        bool came_back_empty_at_once = false;
         if (need_board) {
           r = board_http->get("/api/v1/board");
           if (r.cancelled) break;
@@ -274,6 +275,7 @@ struct SyncWorker::Impl {
           const int wait_s = failures > 0 ? 0 : opt.long_poll_s;
           const std::string path = "/api/v1/changes?since=" + std::to_string(store->seq()) +
                                    "&wait=" + std::to_string(wait_s) + "&epoch=" + url_encode(store->epoch());
+          const auto asked = std::chrono::steady_clock::now();
           r = board_http->get(path, wait_s * 1000 + 15000);
           if (r.cancelled) break;
           if (r.status == 200) {
@@ -286,6 +288,7 @@ struct SyncWorker::Impl {
                 emit(SyncEvent::BoardChanged);
               } else {
                 store->mark_synced();
+                came_back_empty_at_once = wait_s > 0 && std::chrono::steady_clock::now() - asked < std::chrono::seconds(1);
               }
               synced(store->last_sync_ms());
               ok = true;
@@ -303,6 +306,9 @@ struct SyncWorker::Impl {
         if (ok) {
           if (failures > 0) kick();  // the node is back: send pending claims now, not after the backoff
           failures = 0;
+          // A held poll that came back empty at once (a node under load, a proxy in between)
+          // is not asked again at once: a short jittered pause keeps a fleet from storming.
+          if (came_back_empty_at_once && !wait_for(std::uniform_int_distribution<int>(500, 1500)(rng), false)) break;
           continue;
         }
         ++failures;
@@ -314,7 +320,11 @@ struct SyncWorker::Impl {
         } else {
           failed(describe_failure(r, opt.node_url));
         }
-        if (!wait_for(backoff_ms(failures, rng), false)) break;
+        // A busy node says how long to stay away (Retry-After); spread the returns.
+        int pause_ms = backoff_ms(failures, rng);
+        if (r.status == 503 && r.retry_after_s > 0)
+          pause_ms = std::max(pause_ms, std::uniform_int_distribution<int>(r.retry_after_s * 500, r.retry_after_s * 1500)(rng));
+        if (!wait_for(pause_ms, false)) break;
       } catch (const std::exception& e) {
         // The replica file failed (disk full, I/O): say so and retry; the node's data is safe.
         ++failures;
