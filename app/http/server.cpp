@@ -173,7 +173,7 @@ struct WorkPool::Impl {
       lk.lock();
       if (is_low) {
         --busy_low;
-        cv.notify_all();
+        cv.notify_one();
       }
     }
   }
@@ -192,7 +192,9 @@ void WorkPool::post(Priority p, std::function<void()> task) {
     std::lock_guard lk(impl_->m);
     (p == Priority::Priority ? impl_->high : impl_->low).push_back(std::move(task));
   }
-  impl_->cv.notify_all();
+  // One worker is enough: any idle worker can take priority work, and when anonymous work is
+  // at its cap no idle worker could take it anyway.
+  impl_->cv.notify_one();
 }
 
 long long WorkPool::queued() const {

@@ -207,18 +207,22 @@ class StorePool {
 class ChangeHub {
  public:
   using Wake = std::function<void()>;
-  explicit ChangeHub(std::int64_t seq) : seq_(seq), timer_([this] { run_timers(); }) {}
+  // Runs woken waiters' wake-ups: kiosks' and staff's first, then the anonymous ones (the node
+  // hands them to its workers in batches).
+  using Dispatch = std::function<void(std::vector<Wake> priority, std::vector<Wake> anonymous)>;
+  ChangeHub(std::int64_t seq, Dispatch dispatch)
+      : seq_(seq), dispatch_(std::move(dispatch)), timer_([this] { run_timers(); }) {}
   ~ChangeHub() { stop(); }
 
   void publish(std::int64_t seq) {
-    std::vector<Wake> woken;
+    std::vector<Wake> first, later;
     {
       std::lock_guard lk(m_);
       if (seq <= seq_) return;
       seq_ = seq;
-      take_if(woken, [&](const Waiter& w) { return w.since < seq; });
+      take_if(first, later, [&](const Waiter& w) { return w.since < seq; });
     }
-    for (auto& w : woken) w();
+    if (!first.empty() || !later.empty()) dispatch_(std::move(first), std::move(later));
   }
   std::int64_t seq() {
     std::lock_guard lk(m_);
@@ -246,15 +250,16 @@ class ChangeHub {
   }
   // Wakes every waiter (they answer with what there is) and ends the timer thread.
   void stop() {
-    std::vector<Wake> woken;
+    std::vector<Wake> first, later;
     {
       std::lock_guard lk(m_);
       stopping_ = true;
-      take_if(woken, [](const Waiter&) { return true; });
+      take_if(first, later, [](const Waiter&) { return true; });
     }
     cv_.notify_all();
     stop_cv_.notify_all();
-    for (auto& w : woken) w();
+    for (auto& w : first) w();
+    for (auto& w : later) w();
     // stop() may run on two threads at once (the signal watcher and run()'s return).
     std::lock_guard join_lock(join_m_);
     if (timer_.joinable() && timer_.get_id() != std::this_thread::get_id()) timer_.join();
@@ -268,20 +273,18 @@ class ChangeHub {
     std::multimap<Clock::time_point, std::uint64_t>::iterator at;
   };
 
-  // Moves the wake-ups of matching waiters into `out`, kiosks and staff first. Lock held.
+  // Moves the wake-ups of matching waiters out: kiosks' and staff's into `first`. Lock held.
   template <class Pred>
-  void take_if(std::vector<Wake>& out, Pred pred) {
-    std::vector<Wake> later;
+  void take_if(std::vector<Wake>& first, std::vector<Wake>& later, Pred pred) {
     for (auto it = waiters_.begin(); it != waiters_.end();) {
       if (!pred(it->second)) {
         ++it;
         continue;
       }
-      (it->second.priority ? out : later).push_back(std::move(it->second.wake));
+      (it->second.priority ? first : later).push_back(std::move(it->second.wake));
       by_deadline_.erase(it->second.at);
       it = waiters_.erase(it);
     }
-    for (auto& w : later) out.push_back(std::move(w));
   }
 
   void run_timers() {
@@ -291,21 +294,21 @@ class ChangeHub {
         cv_.wait(lk);
         continue;
       }
-      const auto first = by_deadline_.begin()->first;
-      if (Clock::now() < first) {
-        cv_.wait_until(lk, first);
+      const auto earliest = by_deadline_.begin()->first;
+      if (Clock::now() < earliest) {
+        cv_.wait_until(lk, earliest);
         continue;
       }
-      std::vector<Wake> due;
+      std::vector<Wake> first, later;
       const auto now = Clock::now();
       while (!by_deadline_.empty() && by_deadline_.begin()->first <= now) {
         auto w = waiters_.find(by_deadline_.begin()->second);
-        due.push_back(std::move(w->second.wake));
+        (w->second.priority ? first : later).push_back(std::move(w->second.wake));
         waiters_.erase(w);
         by_deadline_.erase(by_deadline_.begin());
       }
       lk.unlock();
-      for (auto& w : due) w();
+      dispatch_(std::move(first), std::move(later));
       lk.lock();
     }
   }
@@ -314,6 +317,7 @@ class ChangeHub {
   std::condition_variable cv_;       // the timer thread
   std::condition_variable stop_cv_;  // the external watcher
   std::int64_t seq_;
+  Dispatch dispatch_;
   bool stopping_ = false;
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::uint64_t, Waiter> waiters_;
@@ -471,6 +475,8 @@ struct Call {
   // A handler that answers later (a long-poll) sets `deferred` and calls `done` itself.
   http::Responder done;
   bool deferred = false;
+  // A write's seq: long-polls are woken right after its own answer went out.
+  std::int64_t publish_after = 0;
 };
 
 struct Route {
@@ -527,7 +533,9 @@ struct Service : http::Handler {
         clock(config.event.timezone),
         pool(config.database, config.event, kStorePoolSize),
         epoch(pool.acquire()->epoch()),
-        hub(pool.acquire()->seq()),
+        hub(pool.acquire()->seq(), [this](std::vector<ChangeHub::Wake> first, std::vector<ChangeHub::Wake> later) {
+          dispatch_wakes(std::move(first), std::move(later));
+        }),
         sessions(std::chrono::hours(config.staff_token_hours)),
         server(*this, http_limits(config)) {
     for (const auto& [id, token] : config.kiosk_tokens) heartbeats[id] = Heartbeat{};
@@ -721,6 +729,7 @@ struct Service : http::Handler {
       call.deferred = false;
     }
     if (!call.deferred) done(std::move(res));
+    if (call.publish_after > 0) hub.publish(call.publish_after);
   }
 
   http::Response protocol_error(int status, const std::string& code, const std::string& message) override {
@@ -742,6 +751,24 @@ struct Service : http::Handler {
     metrics.count_request(res.label.empty() ? "unparsed" : res.label, res.status);
     std::fprintf(stderr, "%s %s %d %.1fms %s\n", req.method.empty() ? "-" : printable(req.method, 16).c_str(),
                  req.path.empty() ? "-" : printable(req.path, 200).c_str(), res.status, ms, res.who.empty() ? "-" : res.who.c_str());
+  }
+
+  // Woken long-polls are answered on the workers in batches (one task per 256, not one each):
+  // kiosks' and staff's as priority work, so they are written before the phones'.
+  void dispatch_wakes(std::vector<ChangeHub::Wake> first, std::vector<ChangeHub::Wake> later) {
+    auto post_batches = [this](std::vector<ChangeHub::Wake>& wakes, http::Priority p) {
+      constexpr std::size_t kBatch = 256;
+      for (std::size_t i = 0; i < wakes.size(); i += kBatch) {
+        auto batch = std::make_shared<std::vector<ChangeHub::Wake>>(
+            std::make_move_iterator(wakes.begin() + static_cast<std::ptrdiff_t>(i)),
+            std::make_move_iterator(wakes.begin() + static_cast<std::ptrdiff_t>(std::min(wakes.size(), i + kBatch))));
+        server.post(p, [batch] {
+          for (auto& w : *batch) w();
+        });
+      }
+    };
+    post_batches(first, http::Priority::Priority);
+    post_batches(later, http::Priority::Anonymous);
   }
 
   static void send_busy(http::Response& r) {
@@ -808,11 +835,9 @@ void get_board(Service& s, Call& c) {
 // The answer to changes?since=N at the node's current seq, shared by every poll that asks the
 // same (after a change, every phone and kiosk asks with the seq they had).
 std::string changes_json(Service& s, std::int64_t since) {
-  std::int64_t seq;
-  {
-    auto store = s.pool.acquire();
-    seq = store->seq();
-  }
+  // The hub's seq is the newest this node committed or saw: a cached answer for it needs no
+  // database at all (the common case: thousands of polls woken by one change).
+  const std::int64_t seq = s.hub.seq();
   {
     std::lock_guard lk(s.changes_mutex);
     if (s.changes_seq == seq) {
@@ -875,12 +900,14 @@ void get_changes(Service& s, Call& c) {
     if (!w) return send_error(c.res, 400, "invalid", "wait must be a non-negative integer (seconds).");
     wait = std::min<std::int64_t>(*w, kMaxWaitSeconds);
   }
-  std::int64_t seq = 0;
-  {
+  // The hub's seq (commits of this node at once, other processes' within 0.5 s); the database
+  // only when the client claims to be ahead of it.
+  std::int64_t seq = s.hub.seq();
+  if (since > seq) {
     auto store = s.pool.acquire();
     seq = store->seq();
+    s.hub.publish(seq);
   }
-  s.hub.publish(seq);
   if (req.has_param("epoch") && req.get_param_value("epoch") != s.epoch)
     return send_error(c.res, 410, "gone", "The board's database was replaced; reload the whole board.");
   if (since > seq)
@@ -893,17 +920,16 @@ void get_changes(Service& s, Call& c) {
   if (!priority && !take_poll_slot(s, addr)) return Service::send_busy(c.res);
   auto res = std::make_shared<http::Response>(std::move(c.res));
   auto done = c.done;
+  // Runs on a worker (the hub's dispatch), or on the stopping thread.
   auto answer = [&s, res, done, since, priority, addr]() mutable {
     if (!priority) give_poll_slot(s, addr);
-    s.server.post(priority ? http::Priority::Priority : http::Priority::Anonymous, [&s, res, done, since]() {
-      try {
-        send_changes(s, *res, since);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "openspace-node: error on GET /api/v1/changes: %s\n", e.what());
-        send_error(*res, 503, "unavailable", "The board's database cannot be used right now; try again shortly.");
-      }
-      done(std::move(*res));
-    });
+    try {
+      send_changes(s, *res, since);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "openspace-node: error on GET /api/v1/changes: %s\n", e.what());
+      send_error(*res, 503, "unavailable", "The board's database cannot be used right now; try again shortly.");
+    }
+    done(std::move(*res));
   };
   c.deferred = true;
   if (!s.hub.wait_past(since, Clock::now() + std::chrono::seconds(wait), priority, answer)) {
@@ -1028,7 +1054,7 @@ void post_claim(Service& s, Call& c) {
   if (r.outcome == ClaimOutcome::Replayed && reserved) s.limiter.give_back(who);
   switch (r.outcome) {
     case ClaimOutcome::Created:
-      s.hub.publish(r.seq);
+      c.publish_after = r.seq;
       ++s.metrics.claims_created;
       return send_json(c.res, 201, cell_answer(r.cell, r.seq));
     case ClaimOutcome::Replayed: return send_json(c.res, 200, cell_answer(r.cell, r.seq));
@@ -1056,7 +1082,7 @@ void delete_claim(Service& s, Call& c) {
   const std::string& id = c.params.at(0);
   CellResult r = s.write([&](NodeStore& store) { return store.release(id); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
-  s.hub.publish(r.seq);
+  c.publish_after = r.seq;
   send_json(c.res, 200, cell_answer(r.cell, r.seq));
 }
 
@@ -1087,7 +1113,7 @@ void post_reset(Service& s, Call& c) {
   const std::string& day = c.params.at(0);
   ResetResult r = s.write([&](NodeStore& store) { return store.reset_day(day); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
-  s.hub.publish(r.seq);
+  c.publish_after = r.seq;
   send_json(c.res, 200, Json{{"archived", r.archived}, {"seq", r.seq}});
 }
 
@@ -1100,7 +1126,7 @@ void put_block(Service& s, Call& c) {
     if (r.error->code == "taken") return send_error(c.res, 409, "taken", r.error->message, Json{{"cell", json::encode(r.cell)}});
     return send_error(c.res, status_of(*r.error), *r.error);
   }
-  s.hub.publish(r.seq);
+  c.publish_after = r.seq;
   send_json(c.res, 200, cell_answer(r.cell, r.seq));
 }
 
@@ -1112,7 +1138,7 @@ void delete_block(Service& s, Call& c) {
       return send_error(c.res, 409, "not_blocked", r.error->message, Json{{"cell", json::encode(r.cell)}});
     return send_error(c.res, status_of(*r.error), *r.error);
   }
-  s.hub.publish(r.seq);
+  c.publish_after = r.seq;
   send_json(c.res, 200, cell_answer(r.cell, r.seq));
 }
 
@@ -1121,7 +1147,7 @@ void put_announcement(Service& s, Call& c) {
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
   AnnouncementResult r = s.write([&](NodeStore& store) { return store.set_announcement(std::get<Announcement>(decoded)); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
-  s.hub.publish(r.seq);
+  c.publish_after = r.seq;
   send_json(c.res, 200, Json{{"announcement", json::encode(r.announcement)}, {"seq", r.seq}});
 }
 
