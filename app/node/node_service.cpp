@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -239,9 +240,25 @@ class ChangeHub {
     if (at == by_deadline_.begin()) cv_.notify_all();
     return true;
   }
+  // Runs `wake` at `when` (through the dispatch, as anonymous work), or at once when stopping.
+  void run_at(Clock::time_point when, Wake wake) {
+    {
+      std::lock_guard lk(m_);
+      if (!stopping_) {
+        const std::uint64_t id = next_id_++;
+        auto at = by_deadline_.emplace(when, id);
+        waiters_.emplace(id, Waiter{std::numeric_limits<std::int64_t>::max(), false, std::move(wake), at});
+        ++scheduled_;
+        if (at == by_deadline_.begin()) cv_.notify_all();
+        return;
+      }
+    }
+    wake();
+  }
+  // Long-polls held (not counting work scheduled with run_at).
   std::size_t held() {
     std::lock_guard lk(m_);
-    return waiters_.size();
+    return waiters_.size() - scheduled_;
   }
   // Waits up to `d` unless stopping (the external-commit watcher's pace).
   bool wait_for_stop(Clock::duration d) {
@@ -282,6 +299,7 @@ class ChangeHub {
         continue;
       }
       (it->second.priority ? first : later).push_back(std::move(it->second.wake));
+      if (it->second.since == std::numeric_limits<std::int64_t>::max()) --scheduled_;
       by_deadline_.erase(it->second.at);
       it = waiters_.erase(it);
     }
@@ -304,6 +322,7 @@ class ChangeHub {
       while (!by_deadline_.empty() && by_deadline_.begin()->first <= now) {
         auto w = waiters_.find(by_deadline_.begin()->second);
         (w->second.priority ? first : later).push_back(std::move(w->second.wake));
+        if (w->second.since == std::numeric_limits<std::int64_t>::max()) --scheduled_;
         waiters_.erase(w);
         by_deadline_.erase(by_deadline_.begin());
       }
@@ -318,6 +337,7 @@ class ChangeHub {
   std::condition_variable stop_cv_;  // the external watcher
   std::int64_t seq_;
   Dispatch dispatch_;
+  std::size_t scheduled_ = 0;
   bool stopping_ = false;
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::uint64_t, Waiter> waiters_;
@@ -753,22 +773,38 @@ struct Service : http::Handler {
                  req.path.empty() ? "-" : printable(req.path, 200).c_str(), res.status, ms, res.who.empty() ? "-" : res.who.c_str());
   }
 
-  // Woken long-polls are answered on the workers in batches (one task per 256, not one each):
-  // kiosks' and staff's as priority work, so they are written before the phones'.
+  // Woken long-polls are answered on the workers in batches of 256 (a task each, not one per
+  // poll): kiosks' and staff's at once as priority work, so they are written first; the phones'
+  // paced, one batch every few milliseconds, so that the IO threads are never a queue of
+  // thousands of answers in front of a kiosk's next request or a claim. 10,000 phones are all
+  // answered within about a third of a second.
   void dispatch_wakes(std::vector<ChangeHub::Wake> first, std::vector<ChangeHub::Wake> later) {
-    auto post_batches = [this](std::vector<ChangeHub::Wake>& wakes, http::Priority p) {
-      constexpr std::size_t kBatch = 256;
-      for (std::size_t i = 0; i < wakes.size(); i += kBatch) {
-        auto batch = std::make_shared<std::vector<ChangeHub::Wake>>(
+    constexpr std::size_t kBatch = 256;
+    constexpr auto kPace = std::chrono::milliseconds(8);
+    auto batches = [](std::vector<ChangeHub::Wake>& wakes) {
+      std::vector<std::shared_ptr<std::vector<ChangeHub::Wake>>> out;
+      for (std::size_t i = 0; i < wakes.size(); i += kBatch)
+        out.push_back(std::make_shared<std::vector<ChangeHub::Wake>>(
             std::make_move_iterator(wakes.begin() + static_cast<std::ptrdiff_t>(i)),
-            std::make_move_iterator(wakes.begin() + static_cast<std::ptrdiff_t>(std::min(wakes.size(), i + kBatch))));
-        server.post(p, [batch] {
-          for (auto& w : *batch) w();
-        });
-      }
+            std::make_move_iterator(wakes.begin() + static_cast<std::ptrdiff_t>(std::min(wakes.size(), i + kBatch)))));
+      return out;
     };
-    post_batches(first, http::Priority::Priority);
-    post_batches(later, http::Priority::Anonymous);
+    for (auto& b : batches(first))
+      server.post(http::Priority::Priority, [b] {
+        for (auto& w : *b) w();
+      });
+    const auto now = Clock::now();
+    std::size_t n = 0;
+    for (auto& b : batches(later)) {
+      auto run = [b] {
+        for (auto& w : *b) w();
+      };
+      if (n == 0)
+        server.post(http::Priority::Anonymous, run);
+      else
+        hub.run_at(now + kPace * static_cast<int>(n), run);
+      ++n;
+    }
   }
 
   static void send_busy(http::Response& r) {
