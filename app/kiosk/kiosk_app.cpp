@@ -6,6 +6,7 @@
 #include "kiosk/kiosk_app.hpp"
 
 #include <imgui.h>
+#include <openssl/crypto.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
@@ -225,6 +226,8 @@ void Kiosk::apply(const ui::Intent& intent) {
           board_dirty_ = true;
         } else if constexpr (std::is_same_v<T, ui::intent::StaffLogin>) {
           staff_->login(i.pin);
+        } else if constexpr (std::is_same_v<T, ui::intent::StaffCancelLogin>) {
+          staff_->cancel_login();
         } else if constexpr (std::is_same_v<T, ui::intent::StaffLogout>) {
           staff_->logout();
         } else if constexpr (std::is_same_v<T, ui::intent::ResetDay>) {
@@ -306,7 +309,7 @@ void Kiosk::draw_frame(Steady::time_point now) {
   }
   const bool due = screenshot_due(now);
   backend_->new_frame();
-  const std::vector<ui::Intent> intents = ui::draw_kiosk(view_, ui_state_, ui_config_, now);
+  std::vector<ui::Intent> intents = ui::draw_kiosk(view_, ui_state_, ui_config_, now);
   const double cpu_ui = thread_cpu_ms();
   backend_->render();
   const double cpu_raster = thread_cpu_ms();
@@ -330,6 +333,12 @@ void Kiosk::draw_frame(Steady::time_point now) {
     std::fprintf(stderr, "openspace-kiosk: first board frame after %lld ms\n", static_cast<long long>(ms));
   }
   for (const auto& intent : intents) apply(intent);
+  // The PIN has been handed to the staff client: overwrite this copy of it.
+  for (auto& intent : intents)
+    if (auto* login = std::get_if<ui::intent::StaffLogin>(&intent); login && !login->pin.empty()) {
+      OPENSSL_cleanse(login->pin.data(), login->pin.size());
+      login->pin.clear();
+    }
   if (scene_ && !scene_done_ && ready_at_ != Steady::time_point{}) {
     SceneContext ctx{view_, ui_state_, *backend_, type_text_, now};
     scene_done_ = scene_->step(ctx);

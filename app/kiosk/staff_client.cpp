@@ -5,6 +5,7 @@
 #include "kiosk/staff_client.hpp"
 
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
 
 #include "codec/codec.hpp"
 
@@ -20,6 +21,21 @@ bool ok(const HttpResponse& r) { return r.transport_ok() && r.status >= 200 && r
 nlohmann::json body_of(const HttpResponse& r) {
   return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
 }
+
+void wipe(std::string& secret) {
+  if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
+  secret.clear();
+}
+
+// Sends the staff token with the next request only, and overwrites it afterwards (the client
+// keeps its headers between requests).
+struct Bearer {
+  Bearer(HttpClient& http, const std::string& token) : http_(http) { http_.set_header("Authorization", "Bearer " + token); }
+  ~Bearer() { http_.clear_header("Authorization"); }
+  Bearer(const Bearer&) = delete;
+  Bearer& operator=(const Bearer&) = delete;
+  HttpClient& http_;
+};
 
 std::string plural(long long n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -53,8 +69,10 @@ void StaffClient::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void StaffClient::submit(Job job) {
-  state_.busy = true;
+void StaffClient::submit(Job job) { submit(false, std::move(job)); }
+
+void StaffClient::submit(bool quiet, Job job) {
+  if (!quiet) state_.busy = true;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
@@ -112,17 +130,29 @@ std::function<void(StaffState&)> StaffClient::failure(const HttpResponse& r) {
 // [SECTION] Requests
 
 void StaffClient::login(const std::string& pin) {
-  submit([this, pin](HttpClient& http) {
-    const HttpResponse r = http.post("/api/v1/staff/session", json::dump({{"pin", pin}}));
+  const unsigned generation = ++login_generation_;
+  submit([this, pin = std::string(pin), generation](HttpClient& http) mutable {
+    std::string body = json::dump({{"pin", pin}});
+    wipe(pin);
+    const HttpResponse r = http.post("/api/v1/staff/session", body);
+    wipe(body);
     if (ok(r)) {
       const auto j = body_of(r);
       std::string token = j.is_object() && j.contains("token") && j["token"].is_string() ? j["token"].get<std::string>() : "";
       if (token.empty()) return finish([](StaffState& s) { s.message = "The server sent no staff token."; }, false);
-      return finish([token](StaffState& s) {
+      return finish([this, token, generation](StaffState& s) mutable {
+        if (generation != login_generation_) {
+          // The PIN pad stopped waiting (Cancel, the idle timer, Lock): this must not unlock.
+          revoke(token);
+          return;
+        }
+        wipe(s.token);
         s.token = token;
+        wipe(token);
         s.message = "Staff mode is unlocked.";
       }, false);
     }
+    // Refusals are shown even after Cancel: they unlock nothing.
     if (r.transport_ok() && r.status == 401)
       return finish([](StaffState& s) { s.message = "That PIN is not right."; }, false);
     if (r.transport_ok() && r.status == 429)
@@ -131,15 +161,34 @@ void StaffClient::login(const std::string& pin) {
   });
 }
 
+void StaffClient::cancel_login() { ++login_generation_; }
+
 void StaffClient::logout() {
-  state_.token.clear();
+  ++login_generation_;  // a login still in flight must not unlock after Lock either
+  revoke(state_.token);
   state_.fleet.clear();
   state_.message.clear();
 }
 
+void StaffClient::revoke(std::string& token) {
+  if (token.empty()) return;
+  // 2xx: revoked; 401: already gone; 404/405: a node without the route (its sessions expire on
+  // their own). Nothing is shown either way: the person has walked away from staff mode.
+  submit(/*quiet=*/true, [this, token = std::move(token)](HttpClient& http) mutable {
+    {
+      Bearer bearer(http, token);
+      wipe(token);
+      (void)http.del("/api/v1/staff/session");
+    }
+    finish([](StaffState&) {}, false);
+  });
+  token.clear();
+}
+
 void StaffClient::reset_day(const std::string& day, const std::string& what) {
-  submit([this, token = state_.token, day, what](HttpClient& http) {
-    http.set_header("Authorization", "Bearer " + token);
+  submit([this, token = state_.token, day, what](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
     const HttpResponse r = http.post("/api/v1/days/" + day + "/reset", "{}");
     if (!ok(r)) return finish(failure(r), false);
     const auto j = body_of(r);
@@ -149,8 +198,9 @@ void StaffClient::reset_day(const std::string& day, const std::string& what) {
 }
 
 void StaffClient::block(const CellKey& key, const std::string& label, const std::string& what) {
-  submit([this, token = state_.token, key, label, what](HttpClient& http) {
-    http.set_header("Authorization", "Bearer " + token);
+  submit([this, token = state_.token, key, label, what](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
     const HttpResponse r = http.put(cell_path(key), json::dump({{"label", label}}));
     if (!ok(r)) return finish(failure(r), false);
     finish([what, label](StaffState& s) { s.message = what + " is blocked: " + label + "."; }, true);
@@ -158,8 +208,9 @@ void StaffClient::block(const CellKey& key, const std::string& label, const std:
 }
 
 void StaffClient::unblock(const CellKey& key, const std::string& what) {
-  submit([this, token = state_.token, key, what](HttpClient& http) {
-    http.set_header("Authorization", "Bearer " + token);
+  submit([this, token = state_.token, key, what](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
     const HttpResponse r = http.del(cell_path(key));
     if (!ok(r)) return finish(failure(r), false);
     finish([what](StaffState& s) { s.message = what + " is open again."; }, true);
@@ -167,8 +218,9 @@ void StaffClient::unblock(const CellKey& key, const std::string& what) {
 }
 
 void StaffClient::remove_claim(const std::string& claim_id, const std::string& what) {
-  submit([this, token = state_.token, claim_id, what](HttpClient& http) {
-    http.set_header("Authorization", "Bearer " + token);
+  submit([this, token = state_.token, claim_id, what](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
     const HttpResponse r = http.del("/api/v1/claims/" + claim_id);
     if (!ok(r)) return finish(failure(r), false);
     finish([what](StaffState& s) { s.message = what + " was removed and the cell is open again."; }, true);
@@ -176,8 +228,9 @@ void StaffClient::remove_claim(const std::string& claim_id, const std::string& w
 }
 
 void StaffClient::announce(const std::string& text, const std::string& until) {
-  submit([this, token = state_.token, text, until](HttpClient& http) {
-    http.set_header("Authorization", "Bearer " + token);
+  submit([this, token = state_.token, text, until](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
     nlohmann::json body = {{"text", text}};
     if (!until.empty()) body["until"] = until;
     const HttpResponse r = http.put("/api/v1/announcement", json::dump(body));
@@ -192,8 +245,9 @@ void StaffClient::announce(const std::string& text, const std::string& until) {
 // [SECTION] Answers
 
 void StaffClient::refresh_fleet() {
-  submit([this, token = state_.token](HttpClient& http) {
-    http.set_header("Authorization", "Bearer " + token);
+  submit([this, token = state_.token](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
     const HttpResponse r = http.get("/api/v1/kiosks");
     if (!ok(r)) return finish(failure(r), false);
     const auto j = body_of(r);

@@ -1,7 +1,9 @@
 // Open Space Board — StaffClient: the staff panel's calls to the node, off the UI thread.
 // Each request runs on the client's own worker thread over HttpClient; its result comes back
 // as a closure through the RunQueue, so StaffState is only ever read and written on the UI
-// thread. The staff token lives here, in memory only: a restart locks staff mode again.
+// thread. The staff token lives here, in memory only: a restart locks staff mode again. Logout
+// revokes it on the node too, and the PIN and the token are overwritten (OPENSSL_cleanse) once
+// they are no longer needed.
 #pragma once
 #include <condition_variable>
 #include <deque>
@@ -37,6 +39,10 @@ class StaffClient {
 
   // All UI thread. `what` names the cell or day for the result sentence ("Room C, Sat 14:00").
   void login(const std::string& pin);
+  // The PIN pad closed before the answer came: that answer must not unlock; a token it carries
+  // is revoked on the node at once.
+  void cancel_login();
+  // Forgets the token and revokes it on the node (DELETE /api/v1/staff/session) off the UI thread.
   void logout();
   void reset_day(const std::string& day, const std::string& what);
   void block(const CellKey& key, const std::string& label, const std::string& what);
@@ -52,16 +58,20 @@ class StaffClient {
  private:
   using Job = std::function<void(HttpClient&)>;
   void submit(Job job);
+  void submit(bool quiet, Job job);  // quiet: the panel does not show it as busy
   void worker();
   // Posts to the UI thread: applies a finished request to state_.
   void finish(std::function<void(StaffState&)> apply, bool board_written);
   // The sentence for an answer that was not a success; clears the token on 401.
   std::function<void(StaffState&)> failure(const HttpResponse& r);
+  // Queues DELETE /api/v1/staff/session for `token` (taken and wiped).
+  void revoke(std::string& token);
 
   std::unique_ptr<HttpClient> http_;
   RunQueue& ui_queue_;
   std::function<void()> on_board_write_;
   StaffState state_;
+  unsigned login_generation_ = 0;  // UI thread: a login answer counts only if this has not moved
   std::shared_ptr<bool> alive_;  // UI thread: closures queued after stop() see false
 
   std::mutex mutex_;

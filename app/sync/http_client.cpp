@@ -12,6 +12,7 @@
 #include "sync/http_client.hpp"
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <cctype>
@@ -119,6 +120,14 @@ HttpClient::~HttpClient() = default;
 void HttpClient::set_header(const std::string& name, const std::string& value) {
   std::lock_guard lock(impl_->header_mutex);
   impl_->options.headers[name] = value;
+}
+
+void HttpClient::clear_header(const std::string& name) {
+  std::lock_guard lock(impl_->header_mutex);
+  const auto it = impl_->options.headers.find(name);
+  if (it == impl_->options.headers.end()) return;
+  if (!it->second.empty()) OPENSSL_cleanse(it->second.data(), it->second.size());
+  impl_->options.headers.erase(it);
 }
 
 void HttpClient::cancel() {

@@ -43,6 +43,8 @@ class HttpClient {
 
   // Sets / replaces a header sent with every later request (e.g. X-Kiosk-Outbox).
   void set_header(const std::string& name, const std::string& value);
+  // Stops sending a header; its value (a staff token) is overwritten in memory first.
+  void clear_header(const std::string& name);
   // Makes the request in flight (and any later one until reset_cancel()) return at once.
   void cancel();
   void reset_cancel();

@@ -140,7 +140,8 @@ void read_input(Frame& f) {
   if (!f.typed.empty() || f.key_backspace || f.key_tab || f.key_enter || f.key_escape) activity = true;
   if (activity) {
     st.last_input = f.now;
-    st.staff_last_input = f.now;
+    // Only work inside the staff panel keeps staff mode alive, not the public using the board.
+    if (st.modal == Modal::Staff) st.staff_last_input = f.now;
     f.out.push_back(intent::Activity{});
   }
 }
@@ -162,15 +163,13 @@ void run_timers(Frame& f) {
   if (!st.last_input) st.last_input = f.now;
   const auto idle = f.now - *st.last_input;
   if (idle >= std::chrono::seconds(std::max(5, f.cfg.idle_timeout_s))) {
-    if (st.modal == Modal::PinPad) { st.modal = Modal::None; st.pin.clear(); }
+    if (st.modal == Modal::PinPad) close_pin_pad(f);
     reset_to_idle(st);
   }
   // Staff mode ends after its own idle time (a staff token must not stay on an unattended screen).
   if (f.view.staff_session && !st.was_staff_session) st.staff_last_input = f.now;
-  if (f.view.staff_session && f.now - st.staff_last_input >= f.cfg.staff_idle) {
-    f.out.push_back(intent::StaffLogout{});
-    if (st.modal == Modal::Staff) st.modal = Modal::None;
-    st.staff = StaffState{};
+  if (f.view.staff_session && st.staff_unlocked && f.now - st.staff_last_input >= f.cfg.staff_idle) {
+    lock_staff(f);
     st.staff_last_input = f.now;
   }
   st.was_staff_session = f.view.staff_session;
@@ -263,13 +262,24 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
     st.confirmation.reset();
   }
   if (st.modal == Modal::Lost && !lost) st.modal = Modal::None;
+  if (!view.staff_session) {  // ended by the node (401) or the kiosk
+    st.staff_unlocked = false;
+    st.logout_asked = false;
+  }
   if (st.modal == Modal::Staff && !view.staff_session) st.modal = Modal::None;
   if (st.modal == Modal::PinPad && view.staff_session && st.pin_sent) {
     st.modal = Modal::Staff;
-    st.pin.clear();
+    wipe(st.pin);
     st.pin_sent = false;
     st.staff = StaffState{};
+    st.staff_unlocked = true;
+    st.staff_last_input = f.now;
     f.out.push_back(intent::RefreshFleet{});
+  }
+  // A token this screen did not unlock (or has locked since) is dropped, never shown.
+  if (view.staff_session && !st.staff_unlocked && !st.logout_asked && !(st.modal == Modal::PinPad && st.pin_sent)) {
+    f.out.push_back(intent::StaffLogout{});
+    st.logout_asked = true;
   }
   f.top = st.modal == Modal::None ? Layer::Board : Layer::Dialog;
 

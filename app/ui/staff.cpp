@@ -8,6 +8,8 @@
 // [SECTION] Board tab and its action sheet
 // [SECTION] Reset, announcement, fleet, this kiosk
 // [SECTION] Staff panel
+#include <openssl/crypto.h>
+
 #include <algorithm>
 
 #include "core/text.hpp"
@@ -16,6 +18,27 @@
 namespace osb::ui {
 
 // [SECTION] PIN pad
+
+void wipe(std::string& secret) {
+  if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
+  secret.clear();
+}
+
+void close_pin_pad(Frame& f) {
+  UiStateImpl& st = f.st;
+  wipe(st.pin);
+  if (st.pin_sent) f.out.push_back(intent::StaffCancelLogin{});
+  st.pin_sent = false;
+  if (st.modal == Modal::PinPad) st.modal = Modal::None;
+}
+
+void lock_staff(Frame& f) {
+  if (!f.st.logout_asked) f.out.push_back(intent::StaffLogout{});
+  f.st.logout_asked = true;
+  f.st.staff = StaffState{};
+  f.st.staff_unlocked = false;
+  if (f.st.modal == Modal::Staff) f.st.modal = Modal::None;
+}
 
 void draw_pin_pad(Frame& f) {
   UiStateImpl& st = f.st;
@@ -45,18 +68,18 @@ void draw_pin_pad(Frame& f) {
   auto send = [&] {
     if (st.pin.empty() || v.staff_busy) return;
     f.out.push_back(intent::StaffLogin{st.pin});
-    st.pin.clear();
+    wipe(st.pin);
     st.pin_sent = true;
   };
-  auto cancel = [&] {
-    st.pin.clear();
-    st.pin_sent = false;
-    st.modal = Modal::None;
-  };
+  // Cancel works while "Checking…" too: the answer that comes after it is dropped.
+  auto cancel = [&] { close_pin_pad(f); };
   // Hardware keyboard: digits, Backspace, Enter, Escape.
   for (char c : f.typed)
     if (c >= '0' && c <= '9' && st.pin.size() < 12) st.pin += c;
-  if (f.key_backspace && !st.pin.empty()) st.pin.pop_back();
+  if (f.key_backspace && !st.pin.empty()) {
+    st.pin.back() = 0;
+    st.pin.pop_back();
+  }
   if (f.key_enter) send();
   if (f.key_escape) { cancel(); return; }
 
@@ -70,7 +93,10 @@ void draw_pin_pad(Frame& f) {
     if (label == "Unlock") {
       if (button(f, r, label, ButtonKind::Primary, !st.pin.empty() && !v.staff_busy, fonts().body)) send();
     } else if (label == "⌫") {
-      if (button(f, r, label, ButtonKind::Key, true, fonts().clock) && !st.pin.empty()) st.pin.pop_back();
+      if (button(f, r, label, ButtonKind::Key, true, fonts().clock) && !st.pin.empty()) {
+        st.pin.back() = 0;
+        st.pin.pop_back();
+      }
     } else if (button(f, r, label, ButtonKind::Key, true, fonts().clock) && st.pin.size() < 12) {
       st.pin += label;
     }
@@ -367,9 +393,7 @@ void draw_staff_panel(Frame& f) {
   draw_text_in(f, fonts().header, ImRect(safe.Min.x, safe.Min.y, safe.Max.x - f.px(400), safe.Min.y + f.px(64)), theme::amber,
                "Staff mode — " + v.board.event.name);
   if (button(f, ImRect(safe.Max.x - f.px(220), safe.Min.y, safe.Max.x, safe.Min.y + f.px(72)), "Lock", ButtonKind::Danger)) {
-    f.out.push_back(intent::StaffLogout{});
-    s = StaffState{};
-    f.st.modal = Modal::None;
+    lock_staff(f);
     return;
   }
   const float top = safe.Min.y + f.px(88);
@@ -411,9 +435,7 @@ void draw_staff_panel(Frame& f) {
     draw_text_in(f, fonts().body, ImRect(safe.Min.x, safe.Max.y - msg_h, safe.Max.x, safe.Max.y), theme::amber, f.st.message);
   }
   if (!sheet_open && f.key_escape) {
-    f.out.push_back(intent::StaffLogout{});
-    s = StaffState{};
-    f.st.modal = Modal::None;
+    lock_staff(f);
     return;
   }
   // Hardware typing belongs to the sheet when one is open.

@@ -58,13 +58,15 @@ void draw_clock(Frame& f, const ImRect& r) {
   }
   if (held_s >= 3.0f) {
     st.long_press_fired = true;  // the release after this is not a tap
-    if (f.view.staff_session) {
+    if (f.view.staff_session && st.staff_unlocked) {
       st.modal = Modal::Staff;
       st.staff = StaffState{};
+      st.staff_last_input = f.now;
       f.out.push_back(intent::RefreshFleet{});
     } else {
+      // Once the panel was locked or timed out, only the PIN opens it again.
       st.modal = Modal::PinPad;
-      st.pin.clear();
+      wipe(st.pin);
       st.pin_sent = false;
     }
     st.claim.reset();

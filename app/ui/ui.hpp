@@ -61,8 +61,9 @@ struct KioskView {
 namespace intent {
 struct SubmitClaim { Claim claim; };                   // write to the outbox (claim_id chosen by the UI)
 struct AcknowledgeLost { std::string claim_id; };
-struct StaffLogin { std::string pin; };
-struct StaffLogout {};
+struct StaffLogin { std::string pin; };        // the kiosk wipes `pin` once it has sent it
+struct StaffCancelLogin {};  // the PIN pad stopped waiting: an answer still to come must not unlock
+struct StaffLogout {};       // Lock, Escape or the staff idle time: end the session here and on the node
 struct ResetDay { std::string day; };
 struct Block { CellKey key; std::string label; };
 struct Unblock { CellKey key; };
@@ -72,7 +73,8 @@ struct RefreshFleet {};
 struct Activity {};  // any touch: resets idle timers in the main loop if it keeps any
 }  // namespace intent
 
-using Intent = std::variant<intent::SubmitClaim, intent::AcknowledgeLost, intent::StaffLogin, intent::StaffLogout,
+using Intent = std::variant<intent::SubmitClaim, intent::AcknowledgeLost, intent::StaffLogin, intent::StaffCancelLogin,
+                            intent::StaffLogout,
                             intent::ResetDay, intent::Block, intent::Unblock, intent::RemoveClaim, intent::Announce,
                             intent::RefreshFleet, intent::Activity>;
 

@@ -251,7 +251,11 @@ struct UiStateImpl {
   bool press_woke = false;  // this press woke a dimmed screen: it is not a tap
   std::optional<SteadyTime> last_input;
   bool was_staff_session = false;
-  SteadyTime staff_last_input;
+  SteadyTime staff_last_input;  // last touch or key while the staff panel was on screen
+  // This screen unlocked staff mode with a PIN and has not locked it since. A token the kiosk
+  // holds without this (a login answer that came after Cancel) never opens the panel.
+  bool staff_unlocked = false;
+  bool logout_asked = false;  // StaffLogout was emitted for the token held now (ask once)
 
   // Board.
   std::string day;          // selected day ("" = today / next event day)
@@ -284,6 +288,15 @@ struct UiStateImpl {
 };
 
 // [SECTION] Screens (one file each) -------------------------------------------------------------
+
+// Overwrites a secret (the typed PIN) before clearing it. A PIN of at most 12 digits stays in
+// std::string's inline buffer, so no copy is left behind on the heap by growing.
+void wipe(std::string& secret);
+// Closes the PIN pad: wipes the typed digits and, when a login is in flight, tells the kiosk
+// that its answer is no longer awaited.
+void close_pin_pad(Frame& f);
+// Leaves staff mode from the panel (Lock, Escape, the staff idle time).
+void lock_staff(Frame& f);
 
 // The day the board shows by default: today when it is an event day with slots left, else the
 // next event day, else the last one.

@@ -71,14 +71,83 @@ TEST_CASE("Cancel leaves the PIN pad") {
   CHECK(h.emitted<ui::intent::StaffLogin>().empty());
 }
 
-TEST_CASE("with a staff token held, the long press opens the panel directly") {
+TEST_CASE("a staff token the PIN pad did not wait for never opens the panel: the long press asks for the PIN") {
   UiHarness h;
-  h.view.staff_session = true;
+  h.view.staff_session = true;  // e.g. a login answer that arrived after Cancel
   h.frame();
+  CHECK(h.emitted<ui::intent::StaffLogout>().size() == 1);  // dropped at once, asked once
+  h.frames(3);
+  CHECK(h.emitted<ui::intent::StaffLogout>().size() == 1);
   auto clock = dbg::clock_rect(h.state);
   REQUIRE(clock);
   h.hold(clock->cx(), clock->cy(), std::chrono::milliseconds(3200));
-  CHECK(dbg::screen(h.state) == dbg::Screen::StaffPanel);
+  CHECK(dbg::screen(h.state) == dbg::Screen::PinPad);
+}
+
+TEST_CASE("Cancel during Checking drops the login answer that comes after it") {
+  UiHarness h;
+  login(h);
+  for (const char* d : {"2", "4", "6", "8"}) h.tap_button(d);
+  h.tap_button("Unlock");
+  h.view.staff_busy = true;  // "Checking…"
+  h.frame();
+  REQUIRE(dbg::button_rect(h.state, "Cancel"));
+  CHECK(h.emitted<ui::intent::StaffCancelLogin>().empty());
+  h.tap_button("Cancel");
+  CHECK(dbg::screen(h.state) == dbg::Screen::Board);
+  CHECK(h.emitted<ui::intent::StaffCancelLogin>().size() == 1);
+  // The node's answer arrives anyway.
+  h.view.staff_busy = false;
+  h.view.staff_session = true;
+  h.frame();
+  CHECK(dbg::screen(h.state) == dbg::Screen::Board);
+  CHECK(h.emitted<ui::intent::StaffLogout>().size() == 1);
+  auto clock = dbg::clock_rect(h.state);
+  REQUIRE(clock);
+  h.hold(clock->cx(), clock->cy(), std::chrono::milliseconds(3200));
+  CHECK(dbg::screen(h.state) == dbg::Screen::PinPad);
+}
+
+TEST_CASE("the idle timer closing the PIN pad while it checks drops the answer too") {
+  UiHarness h;
+  login(h);
+  h.type("2468");
+  h.press(kEnter);
+  REQUIRE(h.emitted<ui::intent::StaffLogin>().size() == 1);
+  h.view.staff_busy = true;
+  h.frame(std::chrono::seconds(h.config.idle_timeout_s + 1));
+  CHECK(dbg::screen(h.state) == dbg::Screen::Board);
+  CHECK(h.emitted<ui::intent::StaffCancelLogin>().size() == 1);
+  h.view.staff_busy = false;
+  h.view.staff_session = true;
+  h.frame();
+  CHECK(dbg::screen(h.state) == dbg::Screen::Board);
+  CHECK(h.emitted<ui::intent::StaffLogout>().size() == 1);
+}
+
+TEST_CASE("only touches inside the staff panel keep staff mode alive, and after a timeout the PIN is asked again") {
+  UiHarness h;
+  login(h);
+  h.tap_button("1");
+  h.tap_button("Unlock");
+  h.view.staff_session = true;
+  h.frame();
+  REQUIRE(dbg::screen(h.state) == dbg::Screen::StaffPanel);
+  h.frame(std::chrono::seconds(50));
+  h.tap_button("This kiosk");  // staff work: the 60 s start again
+  h.frame(std::chrono::seconds(50));
+  CHECK(h.emitted<ui::intent::StaffLogout>().empty());
+  h.frame(std::chrono::seconds(11));
+  CHECK(h.emitted<ui::intent::StaffLogout>().size() == 1);
+  CHECK(dbg::screen(h.state) == dbg::Screen::Board);
+  // The kiosk has not cleared its token yet: touches on the public board change nothing and
+  // the long press asks for the PIN.
+  h.tap(300, 50);  // the event name in the status bar: a touch, no dialog
+  auto clock = dbg::clock_rect(h.state);
+  REQUIRE(clock);
+  h.hold(clock->cx(), clock->cy(), std::chrono::milliseconds(3200));
+  CHECK(dbg::screen(h.state) == dbg::Screen::PinPad);
+  CHECK(h.emitted<ui::intent::StaffLogout>().size() == 1);
 }
 
 TEST_CASE("staff panel: reset, block, remove, announcement, lock") {
