@@ -114,7 +114,7 @@ struct SyncWorker::Impl {
   // Status, read by the UI thread.
   mutable std::mutex status_mutex;
   SyncStatus st;
-  ConnectionState notified_state = ConnectionState::Reconnecting;
+  ConnectionState notified_state = ConnectionState::Offline;
   std::atomic<int> outbox_count{0};
   std::atomic<std::int64_t> last_sync_ms{0};
 
@@ -443,9 +443,10 @@ SyncWorker::SyncWorker(SyncOptions options, std::function<void(SyncEvent)> notif
   http.headers["X-Kiosk-Outbox"] = "0";
   impl_->board_http = std::make_unique<HttpClient>(impl_->opt.node_url, http);
   impl_->outbox_http = std::make_unique<HttpClient>(impl_->opt.node_url, http);
-  // Until the node has answered once, the kiosk is reconnecting (and offline after offline_after_ms).
-  impl_->st.state = ConnectionState::Reconnecting;
-  impl_->st.offline_since = std::chrono::system_clock::now();
+  // Until the node has answered once the kiosk is offline, and says so from its first frame:
+  // "Reconnecting" is only for the first seconds after a working connection dropped. Since when
+  // is not known (offline_since stays 0) until a connection that worked is lost.
+  impl_->st.state = ConnectionState::Offline;
 }
 
 SyncWorker::~SyncWorker() { stop(); }

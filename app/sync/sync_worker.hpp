@@ -20,7 +20,8 @@ enum class ConnectionState { Online, Reconnecting, Offline };
 
 struct SyncStatus {
   ConnectionState state = ConnectionState::Offline;
-  std::chrono::system_clock::time_point offline_since{};  // when the node stopped answering
+  // When the node stopped answering; 0 when it has not answered since the kiosk started.
+  std::chrono::system_clock::time_point offline_since{};
   std::chrono::system_clock::time_point last_sync{};      // last successful exchange (epoch 0 = never)
   int outbox = 0;
   long long lag_ms = -1;   // age of the replica (now - last_sync), -1 when never synced
@@ -37,7 +38,9 @@ struct SyncOptions {
   int long_poll_s = 25;
   int backoff_min_ms = 250;
   int backoff_max_ms = 5000;     // full-jitter cap: after an outage every kiosk is back within ~5 s, spread out
-  int offline_after_ms = 5000;  // Reconnecting turns into Offline after this long without an answer
+  // A connection that worked and dropped shows Reconnecting this long, then Offline. A kiosk
+  // whose node has not answered yet is Offline from the start.
+  int offline_after_ms = 5000;
 };
 
 // What changed, for the UI thread.

@@ -118,15 +118,15 @@ void draw_hallway(Frame& f) {
     draw_clock(f, ImRect(safe.Max.x - clock_w, y + f.px(8), safe.Max.x, y + f.px(72)));
     y += f.px(84);
     draw_text_in(f, fonts().body, ImRect(safe.Min.x, y, safe.Max.x, y + f.px(44)), connection_colour(v),
-                 connection_words(v));
+                 connection_short(v));
     y += f.px(60);
   } else {
-    const float conn_w = std::min(text_width(fonts().body, connection_words(v)) + f.px(8), f.px(720));
+    const float conn_w = std::min(text_width(fonts().body, connection_short(v)) + f.px(8), f.px(720));
     draw_text_in(f, fonts().huge, ImRect(safe.Min.x, y, safe.Max.x - clock_w - conn_w - f.px(32), y + f.px(80)),
                  theme::text, v.board.event.name);
     draw_text_in(f, fonts().body, ImRect(safe.Max.x - clock_w - conn_w - f.px(16), y, safe.Max.x - clock_w - f.px(16),
                                          y + f.px(80)),
-                 connection_colour(v), connection_words(v), false, true);
+                 connection_colour(v), connection_short(v), false, true);
     draw_clock(f, ImRect(safe.Max.x - clock_w, y + f.px(8), safe.Max.x, y + f.px(72)));
     y += f.px(100);
   }

@@ -246,6 +246,8 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
   st.clock.reset();
   st.dialog_title.clear();
   st.message.clear();
+  st.status_line.clear();
+  st.offline_banner.clear();
   ++st.draws;
   st.hallway = view.mode == Mode::Hallway;
 
@@ -397,6 +399,8 @@ std::optional<Rect> clock_rect(const UiState& s) {
 }
 std::string dialog_title(const UiState& s) { return s.impl->dialog_title; }
 std::string message(const UiState& s) { return s.impl->message; }
+std::string status_line(const UiState& s) { return s.impl->status_line; }
+std::string offline_banner(const UiState& s) { return s.impl->offline_banner; }
 std::string selected_day(const UiState& s) { return s.impl->day; }
 float scroll_x(const UiState& s) { return s.impl->scroll_x; }
 bool dimmed(const UiState& s) { return s.impl->dimmed; }

@@ -14,15 +14,29 @@ namespace osb::ui {
 
 // [SECTION] Words
 
-std::string connection_words(const KioskView& view) {
+// This screen's sentences, in one place (so a catalogue can take them over).
+namespace words {
+constexpr const char* kOnline = "● Online";
+constexpr const char* kReconnecting = "◐ Reconnecting…";
+constexpr const char* kOffline = "○ Offline";
+constexpr const char* kOfflineSince = "○ Offline since ";  // + "HH:MM"
+constexpr const char* kOfflinePromise = " — claims are saved on this board and sent when the network is back";
+constexpr const char* kLastUpdate = "Last update ";  // + "12 min ago" + "."
+}  // namespace words
+
+std::string connection_short(const KioskView& view) {
   switch (view.connection) {
-    case Connection::Online: return "● Online";
-    case Connection::Reconnecting: return "◐ Reconnecting…";
+    case Connection::Online: return words::kOnline;
+    case Connection::Reconnecting: return words::kReconnecting;
     case Connection::Offline:
-      return view.offline_since.empty() ? "○ Offline — claims are saved and will be sent"
-                                        : "○ Offline since " + view.offline_since + " — claims are saved and will be sent";
+      return view.offline_since.empty() ? words::kOffline : words::kOfflineSince + view.offline_since;
   }
   return {};
+}
+
+std::string connection_words(const KioskView& view) {
+  const std::string short_words = connection_short(view);
+  return view.connection == Connection::Offline ? short_words + words::kOfflinePromise : short_words;
 }
 
 ImU32 connection_colour(const KioskView& view) {
@@ -97,7 +111,8 @@ float draw_status_bar(Frame& f) {
   const float row = f.px(64), gap = f.px(12);
   const Room* own = find_room(v, v.own_room);
   std::string own_words = own ? "▶ " + own->name + (own->where.empty() ? "" : " · " + own->where) : "";
-  const std::string conn = connection_words(v);
+  // The top row says the state in a word or two; offline, the banner below says the whole of it.
+  const std::string conn = connection_short(v);
   ImFont* body = fonts().body;
   float y = safe.Min.y;
 
@@ -139,16 +154,25 @@ float draw_status_bar(Frame& f) {
   }
   y += row + f.px(12);
 
+  f.st.status_line = conn;
+  f.st.offline_banner.clear();
   if (v.connection == Connection::Offline) {
-    const float h = f.px(52);
+    // The whole sentence, wrapped onto a second line on a narrow (portrait) screen.
+    std::string sentence = connection_words(v) + ".";
+    const std::string lag = lag_words(v.lag_ms);
+    if (!lag.empty()) sentence += std::string(" ") + words::kLastUpdate + lag + ".";
+    const float pad = f.px(16), line_h = body->FontSize * 1.2f;
+    const std::vector<std::string> lines = wrap_text(body, sentence, safe.GetWidth() - 2 * pad, 3);
+    const float h = std::max(f.px(52), static_cast<float>(lines.size()) * line_h + f.px(14));
     ImRect banner(safe.Min.x, y, safe.Max.x, y + h);
     f.dl->AddRectFilled(banner.Min, banner.Max, theme::blocked_fill, f.px(6));
     f.dl->AddRect(banner.Min, banner.Max, theme::amber, f.px(6), 0, f.px(2));
-    std::string words = "Offline — claims are saved and will be sent.";
-    const std::string lag = lag_words(v.lag_ms);
-    if (!lag.empty()) words += " Last update " + lag + ".";
-    draw_text_in(f, body, ImRect(banner.Min.x + f.px(16), banner.Min.y, banner.Max.x - f.px(16), banner.Max.y),
-                 theme::text, words);
+    float ly = banner.Min.y + (h - static_cast<float>(lines.size()) * line_h) / 2;
+    for (const std::string& l : lines) {
+      draw_text(f, body, ImVec2(banner.Min.x + pad, ly + (line_h - body->FontSize) / 2), theme::text, l);
+      f.st.offline_banner += (f.st.offline_banner.empty() ? "" : " ") + l;
+      ly += line_h;
+    }
     y += h + f.px(12);
   }
   return y;

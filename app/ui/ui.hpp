@@ -148,6 +148,8 @@ std::vector<DrawnText> cell_texts(const UiState& state, const CellKey& key);
 std::optional<Rect> clock_rect(const UiState& state);
 std::string dialog_title(const UiState& state);
 std::string message(const UiState& state);  // the sentence of a confirmation or lost dialog
+std::string status_line(const UiState& state);     // the connection words in the status bar
+std::string offline_banner(const UiState& state);  // the offline banner's lines joined ("" when none)
 std::string selected_day(const UiState& state);
 float scroll_x(const UiState& state);
 bool dimmed(const UiState& state);

@@ -281,6 +281,7 @@ struct UiStateImpl {
   std::map<CellKey, DebugCell> cells;
   std::optional<ImRect> clock;
   std::string dialog_title, message;
+  std::string status_line, offline_banner;  // the status bar's connection words, the banner's lines
   std::vector<std::string> hallway_now, hallway_next, hallway_open;
   bool dimmed = false;
   bool hallway = false;
@@ -310,8 +311,11 @@ std::string slot_end(const KioskView& view, const std::string& start);
 float draw_status_bar(Frame& f);  // returns the y where the content below starts
 // The clock (HH:MM); holding it 3 s opens the staff PIN pad.
 void draw_clock(Frame& f, const ImRect& r);
-// "● Online", "◐ Reconnecting…", "○ Offline since 14:05 — claims are saved and will be sent".
+// "● Online", "◐ Reconnecting…", "○ Offline since 14:05 — claims are saved on this board and sent
+// when the network is back" (without "since 14:05" until that is known).
 std::string connection_words(const KioskView& view);
+// The same in a word or two for a narrow place: "● Online", "○ Offline since 14:05".
+std::string connection_short(const KioskView& view);
 ImU32 connection_colour(const KioskView& view);
 // "12 min ago", "just now", "" when never synced.
 std::string lag_words(long long lag_ms);

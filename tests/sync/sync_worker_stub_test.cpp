@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 #include "codec/codec.hpp"
 #include "support/temp_dir.hpp"
@@ -206,7 +207,7 @@ TEST_CASE("a 429 makes the worker wait Retry-After before the next attempt, then
   CHECK(r.cell({"2030-03-11", "A", "10:00"})->state == CellState::Claimed);
 }
 
-TEST_CASE("with no node to answer, the worker goes Reconnecting, then Offline, and says why") {
+TEST_CASE("with no node to answer since the start, the worker is Offline at once (not Reconnecting) and says why") {
   TempDir d;
   int port = 0;
   {
@@ -215,14 +216,36 @@ TEST_CASE("with no node to answer, the worker goes Reconnecting, then Offline, a
   }
   EventLog events;
   SyncWorker w(options_for("http://127.0.0.1:" + std::to_string(port), d.file("replica.db")), events.callback());
-  const auto t0 = std::chrono::system_clock::now();
+  CHECK(w.status().state == ConnectionState::Offline);  // the kiosk's first frame already says so
   w.start();
-  REQUIRE(wait_until([&] { return events.count(SyncEvent::StatusChanged) >= 1; }, 3s));
+  REQUIRE(wait_until([&] { return !w.status().last_error.empty(); }, 3s));
   const SyncStatus s = w.status();
-  CHECK(s.state == ConnectionState::Offline);  // the worker wakes to announce it, no later than needed
-  CHECK(s.offline_since >= t0 - 1s);
+  CHECK(s.state == ConnectionState::Offline);
+  CHECK(s.offline_since.time_since_epoch().count() == 0);  // since when: not known yet
   CHECK(s.last_error.find("cannot be reached") != std::string::npos);
   CHECK(s.lag_ms == -1);  // never synced
+  CHECK(events.count(SyncEvent::StatusChanged) == 0);  // it never flickered through Reconnecting
+  w.stop();
+}
+
+TEST_CASE("a working connection that drops is Reconnecting for offline_after_ms, then Offline since the drop") {
+  TempDir d;
+  std::optional<StubNode> node(std::in_place);
+  const std::string url = node->url();
+  EventLog events;
+  SyncWorker w(options_for(url, d.file("replica.db")), events.callback());
+  w.start();
+  REQUIRE(wait_until([&] { return node->held() >= 1; }));
+  REQUIRE(w.status().state == ConnectionState::Online);
+  const auto before = std::chrono::system_clock::now();
+  node.reset();  // the node goes away mid long-poll
+  REQUIRE(wait_until([&] { return w.status().state != ConnectionState::Online; }, 3s));
+  const SyncStatus dropped = w.status();
+  CHECK(dropped.state == ConnectionState::Reconnecting);
+  CHECK(dropped.offline_since >= before - 1s);
+  REQUIRE(wait_until([&] { return w.status().state == ConnectionState::Offline; }, 3s));
+  CHECK(w.status().offline_since == dropped.offline_since);
+  CHECK(std::chrono::system_clock::now() - before >= 300ms);  // offline_after_ms in options_for
   w.stop();
 }
 
