@@ -3,7 +3,11 @@
 // Blocked: …, Sending…, Past), the running slot marked "▶ NOW" in the time column. Text is
 // shortened with "…" inside its cell and clipped to it. Dragging scrolls the rooms sideways
 // (and the slots down when they do not fit) while the time column and room names stay.
+// Now is always in view: today's past slots fold into one "Earlier today" row at the top (a tap
+// opens it), so the first screen starts at the slot running now (or the next one); what does not
+// fit says so at its edge ("2 more rooms ▸", "3 more slots ▾").
 //
+// [SECTION] Words
 // [SECTION] Layout
 // [SECTION] One cell
 // [SECTION] The grid
@@ -15,6 +19,19 @@
 namespace osb::ui {
 
 namespace {
+
+// [SECTION] Words
+
+// This screen's words in one place (so a catalogue can take them over).
+std::string earlier_words(int sessions, bool open) {
+  const std::string n = sessions == 0 ? "no sessions" : sessions == 1 ? "1 session" : std::to_string(sessions) + " sessions";
+  return std::string(open ? "▴ " : "▾ ") + "Earlier today · " + n;
+}
+std::string more_rooms_words(int n, bool right) {
+  const std::string words = n == 1 ? "1 more room" : std::to_string(n) + " more rooms";
+  return right ? words + " ▸" : "◂ " + words;
+}
+std::string more_slots_words(int n) { return (n == 1 ? std::string("1 more slot") : std::to_string(n) + " more slots") + " ▾"; }
 
 // [SECTION] Layout
 
@@ -147,27 +164,52 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   const float view_h = area.GetHeight() - header_h;
   const float min_col = f.px(f.portrait() ? 300 : 320);
   const float col_w = std::max(min_col, std::min(f.px(560), view_w / static_cast<float>(rooms.size())));
-  // Past slots shrink to one line so the slots people can still claim get the room.
-  std::vector<float> row_y(e.slots.size() + 1, 0.0f);
-  {
-    const float past_h = f.px(76);
-    std::size_t past = 0;
-    for (const SlotTime& slot : e.slots) past += slot_phase(day, slot.start, slot.end, v.now) == SlotPhase::Past;
-    const bool compact = past > 0 && past < e.slots.size();
-    const std::size_t active = compact ? e.slots.size() - past : e.slots.size();
-    const float row_h = std::clamp((view_h - (compact ? static_cast<float>(past) * past_h : 0.0f)) /
-                                       static_cast<float>(active),
-                                   f.px(104), f.px(260));
-    for (std::size_t i = 0; i < e.slots.size(); ++i) {
-      const bool is_past = slot_phase(day, e.slots[i].start, e.slots[i].end, v.now) == SlotPhase::Past;
-      row_y[i + 1] = row_y[i] + (compact && is_past ? past_h : row_h);
-    }
+
+  // Rows: today's past slots fold into one row at the top (public board only; staff see all),
+  // then the slots still to come share the height, so the first screen starts at now.
+  std::vector<SlotPhase> phase(e.slots.size());
+  int past = 0, past_sessions = 0;
+  for (std::size_t i = 0; i < e.slots.size(); ++i) {
+    phase[i] = slot_phase(day, e.slots[i].start, e.slots[i].end, v.now);
+    if (phase[i] != SlotPhase::Past) continue;
+    ++past;
+    for (const Cell& c : v.board.cells)
+      if (c.day == day && c.start == format_hhmm(e.slots[i].start) && c.state == CellState::Claimed) ++past_sessions;
   }
+  const bool some_past = past > 0 && past < static_cast<int>(e.slots.size());
+  const bool fold = !staff && some_past;             // there is an "Earlier today" row
+  const bool folded = fold && !f.st.earlier_open;    // ... and the past slots are inside it
+  const float past_h = f.px(76), fold_h = f.px(72);
+  const std::size_t active = some_past ? e.slots.size() - static_cast<std::size_t>(past) : e.slots.size();
+  const float fixed = fold ? fold_h : (some_past ? static_cast<float>(past) * past_h : 0.0f);
+  const float row_h = std::clamp((view_h - fixed) / static_cast<float>(active), f.px(104), f.px(260));
+  std::vector<float> row_y(e.slots.size() + 1, 0.0f);  // top of each slot's row; a folded slot has none
+  std::vector<bool> shown(e.slots.size(), true);
+  float fold_y = 0;
+  {
+    float y = 0;
+    if (fold) { fold_y = 0; y = fold_h; }
+    for (std::size_t i = 0; i < e.slots.size(); ++i) {
+      const bool is_past = phase[i] == SlotPhase::Past;
+      row_y[i] = y;
+      if (folded && is_past) { shown[i] = false; continue; }
+      y += some_past && is_past ? past_h : row_h;
+    }
+    row_y.back() = y;
+  }
+  auto row_bottom = [&](std::size_t i) {
+    for (std::size_t j = i + 1; j < e.slots.size(); ++j)
+      if (shown[j]) return row_y[j];
+    return row_y.back();
+  };
   const float content_w = col_w * static_cast<float>(rooms.size());
   const float content_h = row_y.back();
   const ImRect viewport(area.Min.x + time_w, area.Min.y + header_h, area.Max.x, area.Max.y);
   const ImRect drag_area(area.Min.x, area.Min.y, area.Max.x, area.Max.y);
-  if (!staff) f.st.grid_area = drag_area;
+  if (!staff) {
+    f.st.grid_area = drag_area;
+    f.st.grid_viewport = viewport;
+  }
 
   // Dragging scrolls (touch has no scrollbars); taps stay taps below the drag threshold.
   if (f.st.dragging && f.down && f.layer == f.top && drag_area.Contains(f.st.press_pos)) {
@@ -175,9 +217,23 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
     scroll_x -= io.MouseDelta.x;
     scroll_y -= io.MouseDelta.y;
   }
-  scroll_x = std::clamp(scroll_x, 0.0f, std::max(0.0f, content_w - view_w));
-  scroll_y = std::clamp(scroll_y, 0.0f, std::max(0.0f, content_h - view_h));
+  const float max_x = std::max(0.0f, content_w - view_w), max_y = std::max(0.0f, content_h - view_h);
+  scroll_x = std::clamp(scroll_x, 0.0f, max_x);
+  scroll_y = std::clamp(scroll_y, 0.0f, max_y);
 
+  // What does not fit, counted: rooms beyond either side, slots below the bottom edge.
+  int rooms_right = 0, rooms_left = 0;
+  for (std::size_t i = 0; i < rooms.size(); ++i) {
+    const float x0 = static_cast<float>(i) * col_w - scroll_x;
+    if (x0 + col_w > view_w + 1) ++rooms_right;
+    else if (x0 < -1) ++rooms_left;
+  }
+  int slots_below = 0;
+  for (std::size_t i = 0; i < e.slots.size(); ++i)
+    if (shown[i] && row_bottom(i) - scroll_y > view_h + 1) ++slots_below;
+  // The edge notes take their taps before the cells under them.
+  const ImRect below_note(viewport.Max.x - f.px(330), viewport.Max.y - f.px(64), viewport.Max.x - f.px(8), viewport.Max.y);
+  if (slots_below > 0 && tapped(f, below_note)) scroll_y = std::min(max_y, scroll_y + view_h * 0.8f);
   std::optional<CellKey> hit;
   // Room names (scroll sideways with the cells).
   f.dl->PushClipRect(ImVec2(viewport.Min.x, area.Min.y), ImVec2(viewport.Max.x, area.Max.y), true);
@@ -194,10 +250,10 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   // Cells.
   f.dl->PushClipRect(viewport.Min, viewport.Max, true);
   for (std::size_t si = 0; si < e.slots.size(); ++si) {
+    if (!shown[si]) continue;
     const SlotTime& slot = e.slots[si];
-    const SlotPhase phase = slot_phase(day, slot.start, slot.end, v.now);
     const float y = viewport.Min.y + row_y[si] - scroll_y;
-    const float row_h = row_y[si + 1] - row_y[si];
+    const float row_h = row_bottom(si) - row_y[si];
     if (y + row_h < viewport.Min.y || y > viewport.Max.y) continue;
     for (std::size_t ri = 0; ri < rooms.size(); ++ri) {
       const float x = viewport.Min.x + static_cast<float>(ri) * col_w - scroll_x;
@@ -205,13 +261,13 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
       const ImRect r(x + gap / 2, y + gap / 2, x + col_w - gap / 2, y + row_h - gap / 2);
       const CellKey key{day, rooms[ri]->id, format_hhmm(slot.start)};
       const Cell* cell = find_cell(v, key);
-      draw_cell(f, r, key, cell, phase, staff);
+      draw_cell(f, r, key, cell, phase[si], staff);
       ImRect visible = r;
       visible.ClipWith(viewport);
       if (visible.GetWidth() > 0 && visible.GetHeight() > 0 && tapped(f, visible)) {
         const bool open = !cell || cell->state == CellState::Open;
         if (staff) hit = key;
-        else if (open && phase != SlotPhase::Past && !find_pending(v, key)) hit = key;
+        else if (open && phase[si] != SlotPhase::Past && !find_pending(v, key)) hit = key;
         // Anything else (past, claimed, blocked, sending) is not claimable: the tap does nothing.
       }
     }
@@ -229,18 +285,19 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   // Time column (stays while the grid scrolls).
   f.dl->PushClipRect(ImVec2(area.Min.x, viewport.Min.y), ImVec2(viewport.Min.x, viewport.Max.y), true);
   for (std::size_t si = 0; si < e.slots.size(); ++si) {
+    if (!shown[si]) continue;
     const SlotTime& slot = e.slots[si];
-    const SlotPhase phase = slot_phase(day, slot.start, slot.end, v.now);
+    const SlotPhase phase_i = phase[si];
     const float y = viewport.Min.y + row_y[si] - scroll_y;
-    const float row_h = row_y[si + 1] - row_y[si];
-    const ImU32 col = phase == SlotPhase::Past ? theme::past_text : theme::text;
+    const float row_h = row_bottom(si) - row_y[si];
+    const ImU32 col = phase_i == SlotPhase::Past ? theme::past_text : theme::text;
     float ty = y + f.px(10);
-    if (phase == SlotPhase::Now) {
+    if (phase_i == SlotPhase::Now) {
       draw_text(f, fonts().cell, ImVec2(area.Min.x, ty), theme::amber, "▶ NOW");
       ty += fonts().cell->FontSize * 1.1f;
       f.dl->AddLine(ImVec2(area.Min.x, y + f.px(2)), ImVec2(viewport.Min.x - gap, y + f.px(2)), theme::amber, f.px(3));
     }
-    if (phase == SlotPhase::Past && row_h < f.px(100)) {
+    if (phase_i == SlotPhase::Past && row_h < f.px(100)) {
       draw_text(f, fonts().body, ImVec2(area.Min.x, y + (row_h - fonts().body->FontSize) / 2), col,
                 format_hhmm(slot.start) + "–" + format_hhmm(slot.end));
       continue;
@@ -251,19 +308,55 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   }
   f.dl->PopClipRect();
 
-  // Say that more rooms are there: a fade and an arrow at the edge that can scroll.
-  const float max_x = std::max(0.0f, content_w - view_w);
-  if (scroll_x < max_x - 1) {
+  // The "Earlier today" row: across the time column and the grid, at the top of the slots.
+  if (fold) {
+    const float y = viewport.Min.y + fold_y - scroll_y;
+    const ImRect row(area.Min.x, y + gap / 2, viewport.Max.x, y + fold_h - gap / 2);
+    f.dl->PushClipRect(ImVec2(area.Min.x, viewport.Min.y), viewport.Max, true);
+    const std::string label = earlier_words(past_sessions, !folded);
+    if (button(f, row, label, ButtonKind::Quiet, true, fonts().cell, "earlier today")) {
+      f.st.earlier_open = folded;
+      scroll_y = 0;
+    }
+    f.st.earlier_label = label;
+    f.dl->PopClipRect();
+  }
+
+  // Say that more rooms are there: a fade, an arrow and how many, at the edge that can scroll.
+  // Tapping the note scrolls a page that way.
+  if (rooms_right > 0) {
     const float fw = f.px(56);
     f.dl->AddRectFilledMultiColor(ImVec2(viewport.Max.x - fw, area.Min.y), ImVec2(viewport.Max.x, viewport.Max.y),
                                   theme::rgb(0x0E1116, 0), theme::page, theme::page, theme::rgb(0x0E1116, 0));
-    draw_text_in(f, fonts().header, ImRect(viewport.Max.x - fw, area.Min.y, viewport.Max.x, area.Min.y + header_h),
-                 theme::amber, "▸", true, true);
+    const std::string label = more_rooms_words(rooms_right, true);
+    const float w = text_width(fonts().body, label) + f.px(32);
+    if (button(f, ImRect(viewport.Max.x - w, area.Min.y, viewport.Max.x, area.Min.y + header_h - gap), label,
+               ButtonKind::TabSelected, true, fonts().body, "more rooms right"))
+      scroll_x = std::min(max_x, scroll_x + view_w * 0.8f);
+    f.st.edge_notes.push_back(label);
   }
-  if (scroll_x > 1) {
+  if (rooms_left > 0) {
     const float fw = f.px(40);
     f.dl->AddRectFilledMultiColor(ImVec2(viewport.Min.x, area.Min.y), ImVec2(viewport.Min.x + fw, viewport.Max.y),
                                   theme::page, theme::rgb(0x0E1116, 0), theme::rgb(0x0E1116, 0), theme::page);
+    const std::string label = more_rooms_words(rooms_left, false);
+    const float w = text_width(fonts().body, label) + f.px(32);
+    if (button(f, ImRect(viewport.Min.x, area.Min.y, viewport.Min.x + w, area.Min.y + header_h - gap), label,
+               ButtonKind::TabSelected, true, fonts().body, "more rooms left"))
+      scroll_x = std::max(0.0f, scroll_x - view_w * 0.8f);
+    f.st.edge_notes.push_back(label);
+  }
+  if (slots_below > 0) {
+    const float fh = f.px(48);
+    f.dl->AddRectFilledMultiColor(ImVec2(area.Min.x, viewport.Max.y - fh), viewport.Max, theme::rgb(0x0E1116, 0),
+                                  theme::rgb(0x0E1116, 0), theme::page, theme::page);
+    const std::string label = more_slots_words(slots_below);
+    // Drawn like a button; its tap was taken before the cells under it.
+    f.dl->AddRectFilled(below_note.Min, below_note.Max, theme::open_fill, f.px(theme::radius));
+    f.dl->AddRect(below_note.Min, below_note.Max, theme::amber, f.px(theme::radius), 0, f.px(3));
+    draw_text_in(f, fonts().body, below_note, theme::amber, label, true, true);
+    f.st.buttons.push_back({"more slots below", below_note, true});
+    f.st.edge_notes.push_back(label);
   }
   return hit;
 }

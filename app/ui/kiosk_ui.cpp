@@ -156,6 +156,7 @@ void reset_to_idle(UiStateImpl& st) {
   st.awaiting.reset();
   st.day.clear();
   st.scroll_x = st.scroll_y = 0;
+  st.earlier_open = false;  // the fold closes again: the next person starts at now
 }
 
 void run_timers(Frame& f) {
@@ -248,6 +249,8 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
   st.message.clear();
   st.status_line.clear();
   st.offline_banner.clear();
+  st.earlier_label.clear();
+  st.edge_notes.clear();
   ++st.draws;
   st.hallway = view.mode == Mode::Hallway;
 
@@ -403,6 +406,10 @@ std::string status_line(const UiState& s) { return s.impl->status_line; }
 std::string offline_banner(const UiState& s) { return s.impl->offline_banner; }
 std::string selected_day(const UiState& s) { return s.impl->day; }
 float scroll_x(const UiState& s) { return s.impl->scroll_x; }
+float scroll_y(const UiState& s) { return s.impl->scroll_y; }
+Rect grid_viewport(const UiState& s) { return to_rect(s.impl->grid_viewport); }
+std::string earlier_label(const UiState& s) { return s.impl->earlier_label; }
+std::vector<std::string> edge_notes(const UiState& s) { return s.impl->edge_notes; }
 bool dimmed(const UiState& s) { return s.impl->dimmed; }
 std::vector<std::string> hallway_now(const UiState& s) { return s.impl->hallway_now; }
 std::vector<std::string> hallway_next(const UiState& s) { return s.impl->hallway_next; }

@@ -100,6 +100,7 @@ void draw_day_tabs(Frame& f, const ImRect& area, std::string& day) {
                d == day ? ButtonKind::TabSelected : ButtonKind::Tab, true, fonts().body, "day " + d)) {
       day = d;
       f.st.scroll_x = f.st.scroll_y = 0;
+      f.st.earlier_open = false;
     }
     x += w + f.px(theme::gap);
   }

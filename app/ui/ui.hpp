@@ -152,6 +152,10 @@ std::string status_line(const UiState& state);     // the connection words in th
 std::string offline_banner(const UiState& state);  // the offline banner's lines joined ("" when none)
 std::string selected_day(const UiState& state);
 float scroll_x(const UiState& state);
+float scroll_y(const UiState& state);
+Rect grid_viewport(const UiState& state);           // where the board's cells are drawn
+std::string earlier_label(const UiState& state);    // "▾ Earlier today · 3 sessions" ("" when none)
+std::vector<std::string> edge_notes(const UiState& state);  // "2 more rooms ▸", "4 more slots ▾", ...
 bool dimmed(const UiState& state);
 std::vector<std::string> hallway_now(const UiState& state);   // "Title · by Host · Room A · ends in 12 min"
 std::vector<std::string> hallway_next(const UiState& state);

@@ -261,6 +261,8 @@ struct UiStateImpl {
   std::string day;          // selected day ("" = today / next event day)
   float scroll_x = 0, scroll_y = 0;
   ImRect grid_area;         // where dragging scrolls the grid
+  ImRect grid_viewport;     // where the cells are drawn (without the time column and room names)
+  bool earlier_open = false;  // today's past slots are unfolded (until idle or another day)
 
   // Dialogs.
   Modal modal = Modal::None;
@@ -282,6 +284,8 @@ struct UiStateImpl {
   std::optional<ImRect> clock;
   std::string dialog_title, message;
   std::string status_line, offline_banner;  // the status bar's connection words, the banner's lines
+  std::string earlier_label;            // the "Earlier today" row as drawn ("" when none)
+  std::vector<std::string> edge_notes;  // "2 more rooms ▸", "3 more slots ▾", ...
   std::vector<std::string> hallway_now, hallway_next, hallway_open;
   bool dimmed = false;
   bool hallway = false;

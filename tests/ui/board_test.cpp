@@ -24,6 +24,7 @@ TEST_CASE("past, blocked, claimed and sending cells do not open the claim dialog
   claimed.claim_id = "x-00000001";
   h.view.pending.push_back(Claim{"room-b-pending1", kDay, "C", "14:00", "Queued talk", "Ann", ""});
   h.frame();
+  h.tap_button("earlier today");  // the past slot is folded away until asked for
   CHECK(dbg::cell_caption(h.state, {kDay, "B", "10:00"}) == "Past");
   CHECK(dbg::cell_caption(h.state, {kDay, "B", "14:00"}) == "Blocked");
   CHECK(dbg::cell_caption(h.state, {kDay, "A", "11:00"}) == "Claimed");
