@@ -62,10 +62,12 @@ void auto_capital(ClaimDraft& d) {
   if (d.focus < 2 && d.fields[d.focus].empty() && !d.kb.caps_lock && d.kb.page == KeyPage::Letters) d.kb.shift = true;
 }
 
+// Moving to a field puts the caret at its end (a tap then places it where the finger is).
 void focus_field(ClaimDraft& d, int i) {
   if (i == d.focus) return;
   d.left[d.focus] = true;
   d.focus = i;
+  d.cursor[i] = d.fields[i].size();
   d.kb.shift = false;
   auto_capital(d);
 }
@@ -105,6 +107,7 @@ void open_claim_dialog(UiStateImpl& st, const KioskView& view, const CellKey& ke
   if (title) d.fields[0] = *title;
   if (host) d.fields[1] = *host;
   if (description) d.fields[2] = *description;
+  for (int i = 0; i < 3; ++i) d.cursor[i] = d.fields[i].size();
   d.focus = 0;
   auto_capital(d);
   st.claim = std::move(d);
@@ -121,8 +124,21 @@ void draw_claim_dialog(Frame& f) {
 
   // Hardware keyboard first: it acts on the field that has the cursor.
   if (f.key_escape) { cancel(f); return; }
+  {
+    std::string& text = d.fields[d.focus];
+    std::size_t& at = d.cursor[d.focus];
+    if (f.key_left) at = cursor_left(text, at);
+    if (f.key_right) at = cursor_right(text, at);
+    if (f.key_home) at = 0;
+    if (f.key_end) at = text.size();
+    if (f.key_delete && at < text.size()) {  // Delete: the character after the caret
+      at = cursor_right(text, at);
+      edit_text_at(text, at, {}, true, kMax[d.focus]);
+      auto_capital(d);
+    }
+  }
   if (!f.typed.empty() || f.key_backspace) {
-    edit_text(d.fields[d.focus], f.typed, f.key_backspace, kMax[d.focus]);
+    edit_text_at(d.fields[d.focus], d.cursor[d.focus], f.typed, f.key_backspace, kMax[d.focus]);
     if (f.key_backspace) auto_capital(d);
     else d.kb.shift = d.kb.caps_lock;
   }
@@ -154,8 +170,11 @@ void draw_claim_dialog(Frame& f) {
   for (int i = 0; i < 3; ++i) {
     draw_text_in(f, fonts().body, ImRect(cols.Min.x, y, cols.Min.x + label_w, y + field_h), theme::text, kLabels[i]);
     const ImRect field(cols.Min.x + label_w, y, cols.Max.x - count_w - f.px(12), y + field_h);
-    if (text_field(f, field, d.fields[i], i == 2 ? "(optional)" : "", i == d.focus, std::string("field ") + kLabels[i])) {
+    std::size_t tapped_at = d.cursor[i];
+    if (text_field(f, field, d.fields[i], i == 2 ? "(optional)" : "", i == d.focus, std::string("field ") + kLabels[i],
+                   &tapped_at)) {
       focus_field(d, i);
+      d.cursor[i] = tapped_at;  // the caret goes where the finger was
       d.keyboard = true;
     }
     const std::size_t n = count_code_points(d.fields[i]);
@@ -181,8 +200,10 @@ void draw_claim_dialog(Frame& f) {
 
   if (d.keyboard) {
     const KeyboardEvents ev = draw_keyboard(f, kb_area, d.kb, d.focus < 2);
+    if (ev.left) d.cursor[d.focus] = cursor_left(d.fields[d.focus], d.cursor[d.focus]);
+    if (ev.right) d.cursor[d.focus] = cursor_right(d.fields[d.focus], d.cursor[d.focus]);
     if (!ev.typed.empty() || ev.backspace) {
-      edit_text(d.fields[d.focus], ev.typed, ev.backspace, kMax[d.focus]);
+      edit_text_at(d.fields[d.focus], d.cursor[d.focus], ev.typed, ev.backspace, kMax[d.focus]);
       if (ev.backspace) auto_capital(d);
     }
     if (ev.next) focus_field(d, std::min(2, d.focus + 1));

@@ -153,15 +153,41 @@ KeyboardEvents draw_keyboard(Frame& f, const ImRect& area, KeyboardState& kb, bo
   page_key(KeyPage::Greek, "αβγ");
   page_key(KeyPage::Cyrillic, "абв");
   const float done_w = unit + m.w;
-  if (key(x, right - done_w - m.gap - x, "space")) ev.typed += " ";
+  const float arrows_w = 2 * m.w + m.gap;
+  if (key(x, right - done_w - arrows_w - 2 * m.gap - x, "space")) ev.typed += " ";
+  const float ax = right - done_w - arrows_w - m.gap;
+  if (key(ax, m.w, "◀")) ev.left = true;
+  if (key(ax + m.w + m.gap, m.w, "▶")) ev.right = true;
   if (key(right - done_w, done_w, show_next ? "Done" : "Hide", ButtonKind::Normal)) ev.done = true;
   return ev;
 }
 
 // [SECTION] Editing
 
-void edit_text(std::string& value, const std::string& typed, bool backspace, std::size_t max_points) {
-  if (backspace) pop_code_point(value);
+std::size_t cursor_left(const std::string& value, std::size_t cursor) {
+  cursor = std::min(cursor, value.size());
+  while (cursor > 0) {
+    --cursor;
+    if ((static_cast<unsigned char>(value[cursor]) & 0xC0) != 0x80) break;  // not a continuation byte
+  }
+  return cursor;
+}
+
+std::size_t cursor_right(const std::string& value, std::size_t cursor) {
+  if (cursor >= value.size()) return value.size();
+  ++cursor;
+  while (cursor < value.size() && (static_cast<unsigned char>(value[cursor]) & 0xC0) == 0x80) ++cursor;
+  return cursor;
+}
+
+void edit_text_at(std::string& value, std::size_t& cursor, const std::string& typed, bool backspace,
+                  std::size_t max_points) {
+  cursor = std::min(cursor, value.size());
+  if (backspace && cursor > 0) {
+    const std::size_t from = cursor_left(value, cursor);
+    value.erase(from, cursor - from);
+    cursor = from;
+  }
   if (typed.empty() || !is_valid_utf8(typed)) return;
   std::size_t have = count_code_points(value);
   std::string_view rest(typed);
@@ -170,11 +196,17 @@ void edit_text(std::string& value, const std::string& typed, bool backspace, std
     if (one.empty()) break;
     // Line breaks and other control characters are never part of a field.
     if (!has_control_character(one)) {
-      value += one;
+      value.insert(cursor, one);
+      cursor += one.size();
       ++have;
     }
     rest.remove_prefix(one.size());
   }
+}
+
+void edit_text(std::string& value, const std::string& typed, bool backspace, std::size_t max_points) {
+  std::size_t end = value.size();
+  edit_text_at(value, end, typed, backspace, max_points);
 }
 
 }  // namespace osb::ui

@@ -137,7 +137,14 @@ void read_input(Frame& f) {
   f.key_tab = pressed(ImGuiKey_Tab);
   f.key_enter = pressed(ImGuiKey_Enter) || pressed(ImGuiKey_KeyPadEnter);
   f.key_escape = pressed(ImGuiKey_Escape);
-  if (!f.typed.empty() || f.key_backspace || f.key_tab || f.key_enter || f.key_escape) activity = true;
+  f.key_left = pressed(ImGuiKey_LeftArrow);
+  f.key_right = pressed(ImGuiKey_RightArrow);
+  f.key_home = pressed(ImGuiKey_Home);
+  f.key_end = pressed(ImGuiKey_End);
+  f.key_delete = pressed(ImGuiKey_Delete);
+  if (!f.typed.empty() || f.key_backspace || f.key_tab || f.key_enter || f.key_escape || f.key_left || f.key_right ||
+      f.key_home || f.key_end || f.key_delete)
+    activity = true;
   if (activity) {
     st.last_input = f.now;
     // Only work inside the staff panel keeps staff mode alive, not the public using the board.
@@ -251,6 +258,7 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
   st.offline_banner.clear();
   st.earlier_label.clear();
   st.edge_notes.clear();
+  st.caret_x.clear();
   ++st.draws;
   st.hallway = view.mode == Mode::Hallway;
 
@@ -368,6 +376,16 @@ Screen screen(const UiState& s) {
 int focused_field(const UiState& s) { return s.impl->claim ? s.impl->claim->focus : -1; }
 std::string field_text(const UiState& s, int field) {
   return s.impl->claim && field >= 0 && field < 3 ? s.impl->claim->fields[field] : std::string();
+}
+int field_cursor(const UiState& s, int field) {
+  if (!s.impl->claim || field < 0 || field >= 3) return -1;
+  const ClaimDraft& d = *s.impl->claim;
+  return static_cast<int>(count_code_points(std::string_view(d.fields[field]).substr(0, d.cursor[field])));
+}
+std::optional<float> caret_x(const UiState& s, std::string_view field_id) {
+  auto it = s.impl->caret_x.find(std::string(field_id));
+  if (it == s.impl->caret_x.end()) return std::nullopt;
+  return it->second;
 }
 std::optional<Rect> button_rect(const UiState& s, std::string_view label) {
   if (const DebugButton* b = find_button(s, label)) return to_rect(b->rect);

@@ -134,6 +134,9 @@ Screen screen(const UiState& state);
 // Claim dialog: 0 title, 1 name, 2 description (-1 when no dialog is open).
 int focused_field(const UiState& state);
 std::string field_text(const UiState& state, int field);
+int field_cursor(const UiState& state, int field);  // the caret, in code points from the start
+// Where the caret of a text field ("field Title", ...) was drawn last frame, when it was.
+std::optional<float> caret_x(const UiState& state, std::string_view field_id);
 std::string field_error(const UiState& state, int field);  // "" when none is shown
 bool claim_enabled(const UiState& state);
 std::string claim_disabled_reason(const UiState& state);

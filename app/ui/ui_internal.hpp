@@ -110,6 +110,7 @@ struct Frame {
   // Hardware keyboard this frame.
   std::string typed;     // UTF-8 characters typed
   bool key_backspace = false, key_tab = false, key_enter = false, key_escape = false;
+  bool key_left = false, key_right = false, key_home = false, key_end = false, key_delete = false;
 
   float px(float v) const { return v * s; }
   ImRect screen() const { return ImRect(origin, ImVec2(origin.x + size.x, origin.y + size.y)); }
@@ -156,9 +157,11 @@ void dim_behind(Frame& f);
 // A QR code of `text`: dark modules on a light quiet zone, fitted into a square of `size`.
 void draw_qr(Frame& f, ImVec2 pos, float size, const std::string& text);
 
-// Text field: box, text (its end when too long), caret when focused. Returns true when tapped.
+// Text field: box, text, caret when focused. Returns true when tapped. With `cursor` (a byte
+// offset on a code point boundary) the caret is drawn there, the text scrolls to keep it in
+// view, and a tap moves it to the nearest character boundary; without, the caret is at the end.
 bool text_field(Frame& f, const ImRect& r, const std::string& value, std::string_view placeholder, bool focused,
-                std::string_view id);
+                std::string_view id, std::size_t* cursor = nullptr);
 
 // [SECTION] Keyboard ----------------------------------------------------------------------------
 
@@ -171,8 +174,9 @@ struct KeyboardState {
 };
 
 struct KeyboardEvents {
-  std::string typed;        // text to append
+  std::string typed;        // text to insert at the cursor
   bool backspace = false;
+  bool left = false, right = false;  // "◀" "▶": move the cursor one character
   bool next = false;        // "Next ▸"
   bool done = false;        // "Done": hide the keyboard
 };
@@ -183,6 +187,13 @@ float keyboard_height(const Frame& f);
 KeyboardEvents draw_keyboard(Frame& f, const ImRect& area, KeyboardState& kb, bool show_next);
 // Appends `typed` (whole code points, up to `max_points`) and applies a backspace.
 void edit_text(std::string& value, const std::string& typed, bool backspace, std::size_t max_points);
+// The same at `cursor` (a byte offset, kept on a code point boundary): backspace deletes the code
+// point before it, `typed` goes in at it, and the cursor ends after what was typed.
+void edit_text_at(std::string& value, std::size_t& cursor, const std::string& typed, bool backspace,
+                  std::size_t max_points);
+// Cursor moves by one code point (left/right), to the start (home) or the end (end).
+std::size_t cursor_left(const std::string& value, std::size_t cursor);
+std::size_t cursor_right(const std::string& value, std::size_t cursor);
 
 // [SECTION] Screen state ------------------------------------------------------------------------
 
@@ -192,6 +203,7 @@ struct ClaimDraft {
   CellKey key;
   std::string end;              // "HH:MM"
   std::string fields[3];        // title, name, description
+  std::size_t cursor[3] = {0, 0, 0};  // byte offset of the caret in each field (a code point boundary)
   bool left[3] = {false, false, false};  // the person moved on from this field at least once
   int focus = 0;
   bool keyboard = true;         // the on-screen keyboard is shown
@@ -286,6 +298,7 @@ struct UiStateImpl {
   std::string status_line, offline_banner;  // the status bar's connection words, the banner's lines
   std::string earlier_label;            // the "Earlier today" row as drawn ("" when none)
   std::vector<std::string> edge_notes;  // "2 more rooms ▸", "3 more slots ▾", ...
+  std::map<std::string, float> caret_x;  // text field id -> where its caret was drawn
   std::vector<std::string> hallway_now, hallway_next, hallway_open;
   bool dimmed = false;
   bool hallway = false;

@@ -176,23 +176,28 @@ void dim_behind(Frame& f) {
 // [SECTION] Text fields
 
 bool text_field(Frame& f, const ImRect& r, const std::string& value, std::string_view placeholder, bool focused,
-                std::string_view id) {
+                std::string_view id, std::size_t* cursor) {
   ImFont* font = fonts().field;
   f.dl->AddRectFilled(r.Min, r.Max, theme::field_fill, f.px(6));
   f.dl->AddRect(r.Min, r.Max, focused ? theme::amber : theme::line, f.px(6), 0, focused ? f.px(3) : f.px(1.5f));
   const float pad = f.px(14);
   const float caret_w = f.px(3);
   ImRect inner(r.Min.x + pad, r.Min.y, r.Max.x - pad - caret_w, r.Max.y);
-  float text_end = inner.Min.x;
+  const std::size_t caret = cursor ? std::min(*cursor, value.size()) : value.size();
+  // The part drawn starts at `first` (a code point boundary), late enough that the caret is in view.
+  std::size_t first = 0;
+  while (first < caret && text_width(font, std::string_view(value).substr(first, caret - first)) > inner.GetWidth())
+    first = cursor_right(value, first);
+  const std::string_view shown = std::string_view(value).substr(first);
+  float caret_x = inner.Min.x;
   if (value.empty()) {
     if (!placeholder.empty()) draw_text_in(f, fonts().body, inner, theme::past_text, placeholder);
   } else {
-    const std::string shown = fit_tail(font, value, inner.GetWidth());
-    f.dl->PushClipRect(r.Min, r.Max, true);
+    f.dl->PushClipRect(ImVec2(inner.Min.x - f.px(2), r.Min.y), ImVec2(inner.Max.x + caret_w, r.Max.y), true);
     draw_text(f, font, ImVec2(inner.Min.x, inner.Min.y + (inner.GetHeight() - font->FontSize) / 2), theme::text,
               shown);
     f.dl->PopClipRect();
-    text_end += text_width(font, shown);
+    caret_x += text_width(font, std::string_view(value).substr(first, caret - first));
   }
   if (focused) {
     // Blink at 1 Hz from the steady clock so tests stay deterministic.
@@ -200,11 +205,26 @@ bool text_field(Frame& f, const ImRect& r, const std::string& value, std::string
     if ((ms / 500) % 2 == 0) {
       const float h = font->FontSize;
       const float y = r.Min.y + (r.GetHeight() - h) / 2;
-      f.dl->AddRectFilled(ImVec2(text_end + f.px(2), y), ImVec2(text_end + f.px(2) + caret_w, y + h), theme::amber);
+      f.dl->AddRectFilled(ImVec2(caret_x, y), ImVec2(caret_x + caret_w, y + h), theme::amber);
     }
   }
   f.st.buttons.push_back({std::string(id), r, true});
-  return tapped(f, r);
+  f.st.caret_x[std::string(id)] = caret_x;
+  const ImVec2 tap_at = f.tap_pos;
+  if (!tapped(f, r)) return false;
+  if (cursor) {
+    // The character boundary nearest to the finger, among the characters drawn.
+    std::size_t best = first;
+    float best_d = FLT_MAX;
+    for (std::size_t at = first;; at = cursor_right(value, at)) {
+      const float x = inner.Min.x + text_width(font, std::string_view(value).substr(first, at - first));
+      const float d = std::abs(x - tap_at.x);
+      if (d < best_d) { best_d = d; best = at; }
+      if (at >= value.size() || x > inner.Max.x) break;
+    }
+    *cursor = best;
+  }
+  return true;
 }
 
 }  // namespace osb::ui

@@ -18,7 +18,7 @@ namespace osb::test {
 namespace dbg = osb::ui::debug;
 
 // Keyboard indices the harness maps ImGui's named keys to (as a backend would).
-enum HarnessKey { kTab = 1, kBackspace, kEnter, kEscape, kKeyPadEnter };
+enum HarnessKey { kTab = 1, kBackspace, kEnter, kEscape, kKeyPadEnter, kLeft, kRight, kHome, kEnd, kDelete };
 
 // A board of `event` with every cell open.
 inline Board open_board(const Event& e) {
@@ -60,6 +60,11 @@ class UiHarness {
     io.KeyMap[ImGuiKey_Enter] = kEnter;
     io.KeyMap[ImGuiKey_Escape] = kEscape;
     io.KeyMap[ImGuiKey_KeyPadEnter] = kKeyPadEnter;
+    io.KeyMap[ImGuiKey_LeftArrow] = kLeft;
+    io.KeyMap[ImGuiKey_RightArrow] = kRight;
+    io.KeyMap[ImGuiKey_Home] = kHome;
+    io.KeyMap[ImGuiKey_End] = kEnd;
+    io.KeyMap[ImGuiKey_Delete] = kDelete;
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     fonts_found = ui::setup_fonts_and_style(config);
     unsigned char* pixels = nullptr;
