@@ -247,6 +247,16 @@ std::optional<osb::Board> fetch_board(Context& c, int& code) {
   return std::get<osb::Board>(b);
 }
 
+// The venue's clock for the times this tool prints (the node reports UTC). An unknown zone name
+// falls back to this machine's zone, as the kiosk does.
+osb::VenueClock venue_clock(const osb::Board& board) {
+  try {
+    return osb::VenueClock(board.event.timezone);
+  } catch (const std::exception&) {
+    return osb::VenueClock("");
+  }
+}
+
 int cmd_status(Context& c) {
   int code = kOk;
   const auto board = fetch_board(c, code);
@@ -283,10 +293,13 @@ int cmd_status(Context& c) {
     if (v.is_string()) return v.get<std::string>();
     return v.dump();
   };
+  const osb::VenueClock clock = venue_clock(*board);
+  const std::string today = clock.now().day;
   for (const auto& k : j["kiosks"]) {
     const std::string lag = k["lag_ms"].is_number_integer() ? std::to_string(k["lag_ms"].get<long long>() / 1000) + " s" : "-";
     std::printf("  %-16s %-22s %-12s %8s %10s\n", text(k["id"]).c_str(),
-                k["last_seen"].is_null() ? "never" : text(k["last_seen"]).c_str(), text(k["version"]).c_str(),
+                k["last_seen"].is_null() ? "never" : osb::venue_time_words(clock, text(k["last_seen"]), today).c_str(),
+                text(k["version"]).c_str(),
                 text(k["outbox"]).c_str(), lag.c_str());
   }
   return kOk;
@@ -385,10 +398,15 @@ int cmd_archive(Context& c) {
   if (int rc = staff_call(c, "GET", "/api/v1/archive?day=" + encode_segment(c.o.args[1]), "", j)) return rc;
   if (!j.is_object() || !j["claims"].is_array()) return fail(kRefused, "the node sent an unexpected archive.");
   if (j["claims"].empty()) std::printf("Nothing in the archive for %s.\n", c.o.args[1].c_str());
+  // When each session left the board, in venue time (the node keeps UTC).
+  int code = kOk;
+  const auto board = j["claims"].empty() ? std::nullopt : fetch_board(c, code);
+  const osb::VenueClock clock = board ? venue_clock(*board) : osb::VenueClock("");
+  const std::string today = clock.now().day;
   for (const auto& a : j["claims"])
     std::printf("%-8s %s %-6s %s  %s (%s)  [%s]\n", a.value("reason", "").c_str(), a.value("start", "").c_str(),
-                a.value("room", "").c_str(), a.value("at", "").c_str(), a.value("title", "").c_str(),
-                a.value("host", "").c_str(), a.value("claim_id", "").c_str());
+                a.value("room", "").c_str(), osb::venue_time_words(clock, a.value("at", ""), today).c_str(),
+                a.value("title", "").c_str(), a.value("host", "").c_str(), a.value("claim_id", "").c_str());
   return kOk;
 }
 

@@ -168,4 +168,26 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_iso_utc(std::string_view s) {
+  // "YYYY-MM-DDTHH:MM:SSZ"
+  if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return std::nullopt;
+  const auto day = parse_day(s.substr(0, 10));
+  const auto hhmm = parse_hhmm(s.substr(11, 5));
+  const char s1 = s[17], s2 = s[18];
+  if (!day || !hhmm || s1 < '0' || s1 > '5' || s2 < '0' || s2 > '9') return std::nullopt;
+  const date::sys_days d = date::year{day->year} / date::month{static_cast<unsigned>(day->month)} /
+                           date::day{static_cast<unsigned>(day->day)};
+  return std::chrono::system_clock::time_point(d) + std::chrono::minutes(*hhmm) +
+         std::chrono::seconds((s1 - '0') * 10 + (s2 - '0'));
+}
+
+std::string venue_time_words(const VenueClock& clock, std::string_view iso, std::string_view today) {
+  const auto t = parse_iso_utc(iso);
+  if (!t) return std::string(iso);
+  const LocalTime lt = clock.local(*t);
+  char hms[16];
+  std::snprintf(hms, sizeof hms, "%s:%02d", format_hhmm(lt.minute).c_str(), lt.second);
+  return lt.day == today ? std::string(hms) : short_day_label(lt.day) + " " + hms;
+}
+
 }  // namespace osb

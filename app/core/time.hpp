@@ -79,5 +79,10 @@ class VenueClock {
 
 // ISO 8601 UTC timestamp "2011-03-11T14:05:09Z".
 std::string iso_utc(std::chrono::system_clock::time_point t);
+// The reverse, for exactly that form ("…Z", seconds, no fraction); nullopt for anything else.
+std::optional<std::chrono::system_clock::time_point> parse_iso_utc(std::string_view s);
+// An ISO UTC timestamp in venue time, as people read it: "14:05:09" on `today` (a venue day),
+// "Fri 11 14:05:09" on another day. Text that is not such a timestamp comes back unchanged.
+std::string venue_time_words(const VenueClock& clock, std::string_view iso, std::string_view today);
 
 }  // namespace osb

@@ -198,6 +198,8 @@ void Kiosk::build_view() {
   view_.staff_message = staff.message;
   view_.staff_busy = staff.busy;
   view_.fleet = staff.fleet;
+  // The node reports UTC; staff read venue time, like every other time on the board.
+  for (ui::KioskInfo& k : view_.fleet) k.last_seen = venue_time_words(clock_, k.last_seen, view_.now.day);
 }
 
 std::string Kiosk::describe_cell(const CellKey& key) const {

@@ -346,9 +346,7 @@ void draw_fleet_tab(Frame& f, const ImRect& area) {
   }
   for (const KioskInfo& k : f.view.fleet) {
     const std::string lag = lag_words(k.lag_ms);
-    // "2026-11-25T20:42:46Z" -> "20:42:46 UTC": the time is what staff look for.
-    std::string seen = k.last_seen.empty() ? "never" : k.last_seen;
-    if (seen.size() == 20 && seen[10] == 'T' && seen[19] == 'Z') seen = seen.substr(11, 8) + " UTC";
+    const std::string seen = k.last_seen.empty() ? "never" : k.last_seen;  // venue time, from the kiosk
     const std::string cells[5] = {k.id, seen, lag.empty() ? "–" : lag,
                                   std::to_string(k.outbox), k.version.empty() ? "–" : k.version};
     row(cells, fonts().body, k.last_seen.empty() || k.outbox > 0 ? theme::amber : theme::text);

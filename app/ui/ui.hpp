@@ -23,7 +23,9 @@ enum class Mode { Room, Hallway };
 enum class Connection { Online, Reconnecting, Offline };
 
 struct KioskInfo {  // one row of the staff fleet view (GET /api/v1/kiosks)
-  std::string id, last_seen, version;
+  std::string id;
+  std::string last_seen;  // venue time as the kiosk shows it ("20:42:46", "Fri 11 20:42:46"); "" never
+  std::string version;
   int outbox = 0;
   long long lag_ms = -1;
 };

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/time.hpp"
 #include "support/node_harness.hpp"
 
 using osb::test::NodeHarness;
@@ -115,4 +116,38 @@ TEST_CASE("openspace-admin: unreachable node exits 3 and usage errors exit 2") {
   CHECK(admin(state, {"--node", "http://127.0.0.1:1", "frobnicate"}).rc == 2);
   CHECK(admin(state, {"--config", state.file("missing.toml"), "status"}).rc == 2);
   CHECK(admin(state, {"--help"}).rc == 0);
+}
+
+TEST_CASE("openspace-admin: archive and kiosk times are in venue time, not UTC") {
+  osb::test::NodeOptions o;
+  o.timezone = "Pacific/Kiritimati";  // UTC+14: never the machine's zone, never UTC
+  NodeHarness node(o);
+  osb::test::TempDir state;
+  const std::string day = node.days().at(2);
+  auto run = [&](std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--node", node.url()});
+    return admin(state, args, input);
+  };
+  REQUIRE(run({"login"}, "2468\n").rc == 0);
+  const osb::VenueClock venue(o.timezone);
+  const osb::LocalTime before = venue.now();
+  REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("claim-tz-1", day, "A", "10:00", "Time zones"),
+                    node.token("room-a"), {{"X-Kiosk-Version", "1.2.3"}, {"X-Kiosk-Outbox", "0"}})
+              .status == 201);
+  REQUIRE(run({"reset", day, "--yes"}).rc == 0);
+  const osb::LocalTime after = venue.now();
+  auto shows_venue_time = [&](const std::string& out) {
+    for (const osb::LocalTime& t : {before, after})
+      if (out.find(osb::format_hhmm(t.minute) + ":") != std::string::npos) return true;
+    return false;
+  };
+  auto r = run({"archive", day});
+  REQUIRE(r.rc == 0);
+  CHECK(r.out.find("claim-tz-1") != std::string::npos);
+  CHECK(shows_venue_time(r.out));
+  CHECK(r.out.find("Z ") == std::string::npos);  // no "2030-…T…Z" left
+  r = run({"status"});
+  REQUIRE(r.rc == 0);
+  CHECK(shows_venue_time(r.out.substr(r.out.find("room-a"))));
+  CHECK(r.out.find("Z ") == std::string::npos);
 }

@@ -64,3 +64,20 @@ TEST_CASE("venue clock skew shifts now") {
   const LocalTime b = utc.now();
   CHECK(b.day == add_days(a.day, 1));
 }
+
+TEST_CASE("ISO UTC timestamps read back, and are shown in venue time as people read it") {
+  const auto t = parse_iso_utc("2030-03-11T13:05:09Z");
+  REQUIRE(t);
+  CHECK(iso_utc(*t) == "2030-03-11T13:05:09Z");
+  for (const char* bad : {"", "2030-03-11 13:05:09Z", "2030-03-11T13:05:09", "2030-03-11T13:05:60Z", "2030-02-30T13:05:09Z",
+                          "2030-03-11T24:00:00Z", "2030-03-11T13:05:09.5Z"})
+    CHECK_FALSE(parse_iso_utc(bad));
+  const VenueClock berlin("Europe/Berlin");  // UTC+1 in March before the change
+  CHECK(venue_time_words(berlin, "2030-03-11T13:05:09Z", "2030-03-11") == "14:05:09");
+  CHECK(venue_time_words(berlin, "2030-03-11T13:05:09Z", "2030-03-12") == "Mon 11 14:05:09");
+  CHECK(venue_time_words(berlin, "2030-03-11T23:30:00Z", "2030-03-12") == "00:30:00");  // already tomorrow there
+  const VenueClock tokyo("Asia/Tokyo");
+  CHECK(venue_time_words(tokyo, "2030-03-11T13:05:09Z", "2030-03-11") == "22:05:09");
+  CHECK(venue_time_words(tokyo, "2030-03-11T16:05:09Z", "2030-03-11") == "Tue 12 01:05:09");
+  CHECK(venue_time_words(berlin, "not a time", "2030-03-11") == "not a time");
+}
