@@ -152,6 +152,31 @@ StepFn tap_labelled(std::string part) {
   };
 }
 
+// Taps the button labelled `label` `times` times, one tap at a time.
+StepFn tap_times(std::string label, int times) {
+  auto done = std::make_shared<int>(0);
+  return [label, times, done](SceneContext& c) {
+    if (c.backend.input_busy()) return false;
+    if (*done >= times) return true;
+    if (tap_button(c, label)) ++*done;
+    return false;
+  };
+}
+
+// Types `text` at the caret of the focused field and waits until the field reads `expect`.
+StepFn type_at_caret(int field, std::string text, std::string expect) {
+  auto typed = std::make_shared<bool>(false);
+  return [field, text, expect, typed](SceneContext& c) {
+    if (ui::debug::focused_field(c.ui) != field) return false;
+    if (!*typed) {
+      c.type_text += text;
+      *typed = true;
+      return false;
+    }
+    return ui::debug::field_text(c.ui, field) == expect;
+  };
+}
+
 StepFn wait_fleet() {
   return [](SceneContext& c) { return !c.view.fleet.empty(); };
 }
@@ -167,7 +192,8 @@ StepFn settle(int frames) {
 // [SECTION] Scenes
 
 bool Scene::known(const std::string& name) {
-  return name == "claim" || name == "confirmation" || name == "offline" || name == "staff" || name == "lost";
+  return name == "claim" || name == "confirmation" || name == "offline" || name == "staff" || name == "lost" ||
+         name == "edit";
 }
 
 std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& staff_pin) {
@@ -183,6 +209,13 @@ std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& s
   };
   if (name == "claim") {
     fill_claim();
+    add("settle", settle(3));
+  } else if (name == "edit") {
+    // A typo in the middle of a title, mended without deleting the rest.
+    add("tap an open cell of this room until the claim dialog opens", tap_open_cell_until_dialog());
+    add("type the title with a letter missing", type_into(0, "Testing wth hypothesis"));
+    add("move the caret back with ◀", tap_times("◀", 13));
+    add("type the missing letter", type_at_caret(0, "i", "Testing with hypothesis"));
     add("settle", settle(3));
   } else if (name == "confirmation") {
     fill_claim();

@@ -272,6 +272,21 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
       }
     }
   }
+  // The "Earlier today" row: across the time column and the grid, at the top of the slots (drawn
+  // before the own room's outline, which runs on through it).
+  if (fold) {
+    const float y = viewport.Min.y + fold_y - scroll_y;
+    const ImRect row(area.Min.x, y + gap / 2, viewport.Max.x, y + fold_h - gap / 2);
+    f.dl->PushClipRect(ImVec2(area.Min.x, viewport.Min.y), viewport.Max, false);
+    const std::string label = earlier_words(past_sessions, !folded);
+    if (button(f, row, label, ButtonKind::Quiet, true, fonts().cell, "earlier today")) {
+      f.st.earlier_open = folded;
+      scroll_y = 0;
+    }
+    f.st.earlier_label = label;
+    f.dl->PopClipRect();
+  }
+
   // The own room's column: an amber outline (with the ▶ in its name, never colour alone).
   if (v.mode == Mode::Room && !rooms.empty() && rooms[0]->id == v.own_room) {
     const float x = viewport.Min.x - scroll_x;
@@ -307,20 +322,6 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
               "– " + format_hhmm(slot.end));
   }
   f.dl->PopClipRect();
-
-  // The "Earlier today" row: across the time column and the grid, at the top of the slots.
-  if (fold) {
-    const float y = viewport.Min.y + fold_y - scroll_y;
-    const ImRect row(area.Min.x, y + gap / 2, viewport.Max.x, y + fold_h - gap / 2);
-    f.dl->PushClipRect(ImVec2(area.Min.x, viewport.Min.y), viewport.Max, true);
-    const std::string label = earlier_words(past_sessions, !folded);
-    if (button(f, row, label, ButtonKind::Quiet, true, fonts().cell, "earlier today")) {
-      f.st.earlier_open = folded;
-      scroll_y = 0;
-    }
-    f.st.earlier_label = label;
-    f.dl->PopClipRect();
-  }
 
   // Say that more rooms are there: a fade, an arrow and how many, at the edge that can scroll.
   // Tapping the note scrolls a page that way.

@@ -200,8 +200,10 @@ bool text_field(Frame& f, const ImRect& r, const std::string& value, std::string
     caret_x += text_width(font, std::string_view(value).substr(first, caret - first));
   }
   if (focused) {
-    // Blink at 1 Hz from the steady clock so tests stay deterministic.
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(f.now.time_since_epoch()).count();
+    // Blink at 1 Hz from the steady clock so tests stay deterministic; each touch or key starts
+    // the caret visible, so it is there while someone types or moves it.
+    const SteadyTime since = f.st.last_input.value_or(SteadyTime{});
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(f.now - since).count();
     if ((ms / 500) % 2 == 0) {
       const float h = font->FontSize;
       const float y = r.Min.y + (r.GetHeight() - h) / 2;

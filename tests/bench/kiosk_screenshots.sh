@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Documentation screenshots of the kiosk, from the REAL kiosk under Xvfb against the REAL node:
 # room board (landscape, portrait), claim dialog with keyboard, confirmation with QR, offline,
-# lost claim, staff panel, hallway. Writes docs/screenshots/*.png.
+# lost claim, staff panel, hallway, a typo mended mid-title, a kiosk started with the node down,
+# and a twelve-slot day late in the evening (past slots folded). Writes docs/screenshots/*.png.
 #   tests/bench/kiosk_screenshots.sh            BUILD_DIR (default build) names the build folder.
 # The event's time zone is chosen so that it is early afternoon at the venue right now: the board
 # then shows past, current and upcoming slots whatever time the script runs.
@@ -79,8 +80,8 @@ seed-1 = "screenshot-token-seed-1"
 seed-2 = "screenshot-token-seed-2"
 TOML
 
-start_node() {
-  "$NODE" --config "$WORK/node.toml" > "$WORK/node.out" 2> "$WORK/node.log" &
+start_node() {  # [node.toml, default $WORK/node.toml]
+  "$NODE" --config "${1:-$WORK/node.toml}" > "$WORK/node.out" 2> "$WORK/node.log" &
   NODE_PID=$!
   for _ in $(seq 200); do grep -q "listening on" "$WORK/node.out" 2>/dev/null && break; sleep 0.05; done
   URL=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$WORK/node.out" | head -1)
@@ -134,6 +135,7 @@ ROOM=$(kiosk_config room-a room-a room A screenshot-token-room-a)
 shot room-board 1920x1080 "$ROOM"
 shot room-board-portrait 1080x1920 "$(kiosk_config portrait room-a room A screenshot-token-room-a)"
 shot claim-dialog 1920x1080 "$(kiosk_config claim room-a room A screenshot-token-room-a)" --scene claim
+shot claim-caret 1920x1080 "$(kiosk_config edit room-a room A screenshot-token-room-a)" --scene edit
 shot confirmation 1920x1080 "$(kiosk_config confirm room-a room A screenshot-token-room-a)" --scene confirmation
 shot staff-panel 1920x1080 "$(kiosk_config staff room-a room A screenshot-token-room-a)" --scene staff --pin 2468
 shot hallway 1920x1080 "$(kiosk_config hallway hallway-1 hallway "" screenshot-token-hallway)"
@@ -162,5 +164,44 @@ shot lost-claim 1920x1080 "$LOST" --scene lost
 OFFLINE=$(kiosk_config offline room-a room A screenshot-token-room-a)
 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$KIOSK" --config "$OFFLINE" --windowed 1920x1080 \
   --screenshot "$WORK/offline-before.png" --frames 2 2> "$WORK/offline-before.log"
+# Started with the node down: a replica from earlier, no answer since the start.
+OFFSTART=$(kiosk_config offstart room-a room A screenshot-token-room-a)
+xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$KIOSK" --config "$OFFSTART" --windowed 1920x1080 \
+  --screenshot "$WORK/offstart-before.png" --frames 2 2> "$WORK/offstart-before.log"
 stop_node
 shot offline 1920x1080 "$OFFLINE" --scene offline
+shot offline-at-start 1920x1080 "$OFFSTART"
+
+# [SECTION] A long day late in the evening: twelve hourly slots 09:00-21:00, venue time ~20:30,
+# so eleven slots have gone by and fold into "Earlier today". The node refuses claims on slots
+# that have ended, so the day's earlier sessions are written into its database while it is
+# stopped (as if they had been claimed in the morning); the kiosk then fetches the whole board.
+read -r LATE_TZ LATE_DAY < <(python3 - <<'PY'
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+late = min(zones, key=lambda z: abs(datetime.now(ZoneInfo(z)).hour + datetime.now(ZoneInfo(z)).minute / 60 - 20.5))
+print(late, datetime.now(ZoneInfo(late)).date())
+PY
+)
+mkdir -p "$WORK/late"
+{ echo 'name = "Open Spaces at PyCon"'; echo "days = [\"$LATE_DAY\"]"; echo "timezone = \"$LATE_TZ\""
+  for r in A B C D E F; do printf '[[rooms]]\nid = "%s"\nname = "Room %s"\n' "$r" "$r"; done
+  for h in $(seq 9 20); do printf '[[slots]]\nstart = "%02d:00"\nend = "%02d:00"\n' "$h" $((h + 1)); done
+} > "$WORK/late/event.toml"
+sed -e 's|database = "node.db"|database = "late/node.db"|' -e 's|event = "event.toml"|event = "late/event.toml"|' \
+  "$WORK/node.toml" > "$WORK/late-node.toml"
+start_node "$WORK/late-node.toml"  # creates the database
+stop_node
+sqlite3 "$WORK/late/node.db" <<SQL
+UPDATE cells SET state = 'claimed', title = 'Packaging BoF', host = 'José', claim_id = 'seed-late-0001' WHERE day = '$LATE_DAY' AND room = 'A' AND start = '10:00';
+UPDATE cells SET state = 'claimed', title = 'Async IO Q&A', host = 'Σοφία', claim_id = 'seed-late-0002' WHERE day = '$LATE_DAY' AND room = 'B' AND start = '13:00';
+UPDATE cells SET state = 'claimed', title = 'Teaching Python to kids', host = 'Nguyễn Thị Mai', claim_id = 'seed-late-0003' WHERE day = '$LATE_DAY' AND room = 'C' AND start = '16:00';
+SQL
+start_node "$WORK/late-node.toml"
+echo "kiosk_screenshots: late node at $URL ($LATE_TZ, $LATE_DAY)"
+claim $T2 "$LATE_DAY" A 20:00 "Evening lightning talks" "Amara"
+claim $T2 "$LATE_DAY" D 20:00 "Hallway track: what we learned" "Søren"
+shot board-folded-late 1920x1080 "$(kiosk_config late room-a room A screenshot-token-room-a)"
+shot board-folded-late-portrait 1080x1920 "$(kiosk_config lateport room-a room A screenshot-token-room-a)"
+stop_node
