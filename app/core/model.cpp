@@ -38,4 +38,12 @@ std::optional<CellState> cell_state_from_string(const std::string& s) {
   return std::nullopt;
 }
 
+const char* to_string(TalkState s) { return s == TalkState::Cancelled ? "cancelled" : "scheduled"; }
+
+std::optional<TalkState> talk_state_from_string(const std::string& s) {
+  if (s == "scheduled") return TalkState::Scheduled;
+  if (s == "cancelled") return TalkState::Cancelled;
+  return std::nullopt;
+}
+
 }  // namespace osb

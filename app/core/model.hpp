@@ -28,6 +28,7 @@ struct Event {
   std::string timezone;           // IANA name; empty = the machine's local zone
   std::vector<Room> rooms;
   std::vector<SlotTime> slots;
+  std::string backchannel;        // e.g. "#pycon"; empty when the event has none
 
   const Room* find_room(const std::string& id) const;
   const SlotTime* find_slot(int start_minute) const;
@@ -80,6 +81,43 @@ struct Announcement {
   bool operator==(const Announcement&) const = default;
 };
 
+// A scheduled talk of the conference programme (imported from frab / pretalx), shown beside
+// the open spaces. Times are venue-local "YYYY-MM-DDTHH:MM"; `day` is the conference day the
+// schedule lists it under (a talk at 00:30 belongs to the day before). A talk missing from a
+// later import is kept as cancelled, never dropped.
+enum class TalkState { Scheduled, Cancelled };
+const char* to_string(TalkState s);
+std::optional<TalkState> talk_state_from_string(const std::string& s);
+
+struct Talk {
+  std::string id;     // the schedule's guid, else its id (opaque text)
+  std::string day;    // "YYYY-MM-DD", the conference day
+  std::string start;  // venue-local "YYYY-MM-DDTHH:MM"
+  std::string end;
+  std::string room;   // the schedule's room name, free text
+  std::string title;
+  std::vector<std::string> persons;
+  std::string track;
+  std::string url;
+  TalkState state = TalkState::Scheduled;
+  std::int64_t seq = 0;
+
+  // Same as the schedule says it (everything but state and seq).
+  bool same_content(const Talk& o) const {
+    return id == o.id && day == o.day && start == o.start && end == o.end && room == o.room && title == o.title &&
+           persons == o.persons && track == o.track && url == o.url;
+  }
+  bool operator==(const Talk&) const = default;
+};
+
+// The last schedule import (GET /api/v1/schedule, openspace-admin status).
+struct ScheduleImport {
+  std::string at;      // ISO 8601 UTC
+  std::string source;  // file name or URL the admin named; may be empty
+  int talks = 0, added = 0, updated = 0, cancelled = 0, unchanged = 0;
+  std::int64_t seq = 0;
+};
+
 // The whole board as the node serves it (GET /api/v1/board).
 struct Board {
   std::string epoch;
@@ -87,6 +125,7 @@ struct Board {
   Event event;
   std::vector<Cell> cells;
   std::optional<Announcement> announcement;
+  std::vector<Talk> talks;  // by start, then room
 };
 
 // A batch of changes (GET /api/v1/changes).
@@ -95,6 +134,7 @@ struct Changes {
   std::int64_t seq = 0;
   std::vector<Cell> cells;
   std::optional<Announcement> announcement;
+  std::vector<Talk> talks;  // talks whose seq > since
 };
 
 // A claim that left the board, or never got on it (GET /api/v1/archive).
