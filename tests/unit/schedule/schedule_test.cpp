@@ -14,6 +14,12 @@ using namespace osb;
 
 namespace {
 
+std::string read_file(const std::string& name) {
+  std::ifstream in(std::string(OPENSPACE_SOURCE_DIR) + "/tests/data/schedules/" + name, std::ios::binary);
+  REQUIRE(in.good());
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 schedule::Parsed ok(const std::string& doc, const std::string& zone = "Europe/Berlin") {
   const VenueClock venue(zone);
   auto r = schedule::parse(doc, venue);
@@ -30,6 +36,18 @@ std::string error_of(const std::string& doc) {
   CHECK(e.code == "invalid");
   CHECK(e.message.find('\n') == std::string::npos);
   return e.message;
+}
+
+const Talk& by_id(const schedule::Parsed& p, const std::string& id) {
+  const auto it = std::find_if(p.talks.begin(), p.talks.end(), [&](const Talk& t) { return t.id == id; });
+  REQUIRE(it != p.talks.end());
+  return *it;
+}
+
+bool unique_ids(const std::vector<Talk>& talks) {
+  std::set<std::string> ids;
+  for (const auto& t : talks) ids.insert(t.id);
+  return ids.size() == talks.size();
 }
 
 // A schedule.xml with one day and one room around `events`.
@@ -170,6 +188,119 @@ TEST_CASE("a malformed document is refused with the element or key named") {
   CHECK(error_of(R"({"schedule":)").find("not valid JSON") != std::string::npos);
   CHECK(error_of(std::string(100, '[')).find("neither") != std::string::npos);
   CHECK(error_of("{" + std::string(100, '[')).find("deeper") != std::string::npos);
+}
+
+// [SECTION] Real exports (tests/data/schedules/SOURCES.md); times checked by hand
+
+TEST_CASE("38C3 (c3voc frab-style schedule.xml): counts, after-midnight talks, non-ASCII names") {
+  const auto p = ok(read_file("38c3-frab.xml"));
+  CHECK(p.format == schedule::Format::Xml);
+  CHECK(p.conference == "38C3");
+  CHECK(p.talks.size() == 310);
+  CHECK(unique_ids(p.talks));
+  // Listed under 27 December, given as 2024-12-28T00:15:00+01:00 for 40 minutes.
+  const Talk& t = by_id(p, "1c8f06f9-ce0d-51bc-9bf3-0a1f71e8e484");
+  CHECK(t.day == "2024-12-27");
+  CHECK(t.start == "2024-12-28T00:15");
+  CHECK(t.end == "2024-12-28T00:55");
+  CHECK(t.room == "Saal 1");
+  const Talk& fnord = by_id(p, "19b141f2-0f27-5d84-9e90-0d2474d37b7e");
+  CHECK(fnord.title == "Fnord-Nachrichtenrückblick 2024");
+  CHECK(fnord.day == "2024-12-27");
+  CHECK(fnord.start == "2024-12-28T01:10");
+  CHECK(fnord.end == "2024-12-28T02:40");
+  CHECK(by_id(p, "4bf7f17e-2158-5b5b-b274-0b595f800371").title.starts_with("Blåmba! ☎️"));
+  CHECK(std::any_of(p.talks.begin(), p.talks.end(), [](const Talk& x) { return x.room == "Saal A - Lötstationen Station 1"; }));
+}
+
+TEST_CASE("RomHack Camp 2026 (pretalx schedule.xml): a 15-hour workshop and sets past midnight") {
+  const auto p = ok(read_file("romhack-camp-2026-pretalx.xml"), "Europe/Rome");
+  CHECK(p.talks.size() == 10);
+  CHECK(unique_ids(p.talks));
+  const Talk& ctf = by_id(p, "5642155c-3d83-58df-8c2e-ad348d7ea737");
+  CHECK(ctf.start == "2026-10-02T17:00");
+  CHECK(ctf.end == "2026-10-03T08:00");
+  const Talk& dj = by_id(p, "ff2b4a74-f281-520d-8470-088d727a707e");
+  CHECK(dj.day == "2026-10-02");
+  CHECK(dj.end == "2026-10-03T00:30");
+  CHECK(by_id(p, "ad86b14a-57f8-5f1f-991c-8b46f202047f").title ==
+        "Presentazione libro \"L'inganno dell'Automa\" di Carola Frediani");
+  CHECK(by_id(p, "56d822d2-1f7e-5799-a21e-5136064328cc").persons == std::vector<std::string>{"Cyber Saiyan", "fibonhack"});
+}
+
+TEST_CASE("36C3 merged schedule.xml: guids and ids that repeat stay separate talks") {
+  const auto p = ok(read_file("36c3-merged.xml"));
+  CHECK(p.talks.size() == 110);
+  CHECK(unique_ids(p.talks));
+  // The same workshop listed twice under one guid: two talks, the second marked #2.
+  const Talk& a = by_id(p, "81f5f0c4-3d35-522c-8f1c-c8825b92f00a");
+  const Talk& b = by_id(p, "81f5f0c4-3d35-522c-8f1c-c8825b92f00a#2");
+  CHECK(a.start == "2019-12-27T16:10");
+  CHECK(b.start == "2019-12-27T17:15");
+  const Talk& jeopardy = by_id(p, "d1b8ed3f-2c22-47d2-9aca-0f9d3cf48eb8");
+  CHECK(jeopardy.day == "2019-12-27");
+  CHECK(jeopardy.start == "2019-12-28T00:50");
+  CHECK(jeopardy.end == "2019-12-28T02:50");
+}
+
+TEST_CASE("schedule.json exports: frab camp2019, pretalx democon (time_zone_name wrong) and rc3 (missing)") {
+  const auto camp = ok(read_file("frab-camp2019.json"));
+  CHECK(camp.talks.size() == 79);
+  CHECK(unique_ids(camp.talks));
+  const Talk& late = by_id(camp, "ed4b6c75-14f4-49fe-a11e-3762bd6b54e3");
+  CHECK(late.day == "2019-08-22");
+  CHECK(late.start == "2019-08-22T23:00");
+  CHECK(late.end == "2019-08-23T00:30");
+  CHECK(std::any_of(camp.talks.begin(), camp.talks.end(), [](const Talk& t) {
+    return std::find(t.persons.begin(), t.persons.end(), "Chris Köver") != t.persons.end();
+  }));
+
+  const auto demo = ok(read_file("pretalx-democon.json"));
+  CHECK(demo.talks.size() == 36);
+  const Talk& first = by_id(demo, "8079583e-8321-506c-95af-fd2903a5f075");
+  CHECK(first.start == "2020-12-14T09:00");  // "UTC" says the file; +01:00 say the times
+  CHECK(first.persons == std::vector<std::string>{"Brian Robinson"});
+
+  const auto rc3 = ok(read_file("pretalx-rc3.json"));
+  CHECK(rc3.talks.size() == 48);
+  const Talk& r = by_id(rc3, "c3642671-4c1f-5109-81ba-0535c1cc8428");
+  CHECK(r.start == "2020-12-27T11:30");
+  CHECK(r.end == "2020-12-27T12:10");
+  CHECK(r.room == "r3s - Monheim/Rhein");
+}
+
+// [SECTION] Merging an import into the board's talks
+
+TEST_CASE("merge: a second import changes nothing; an edited copy updates and cancels exactly those") {
+  const auto p = ok(read_file("romhack-camp-2026-pretalx.xml"), "Europe/Rome");
+  const TalkMerge first = merge_talks({}, p.talks);
+  CHECK(first.added == 10);
+  std::vector<Talk> board;
+  for (const auto& i : first.changes) board.push_back(i.talk);
+  const TalkMerge again = merge_talks(board, p.talks);
+  CHECK(again.unchanged == 10);
+  CHECK(again.changes.empty());
+
+  std::string edited = read_file("romhack-camp-2026-pretalx.xml");
+  const auto moved = edited.find("<date>2026-10-04T12:30:00+02:00</date>");
+  REQUIRE(moved != std::string::npos);
+  edited.replace(moved, 39, "<date>2026-10-04T13:30:00+02:00</date>");
+  const auto cut_from = edited.find("<event guid='7527ff27-94e7-5fa4-abe4-7942ad80bd8f'");
+  const auto cut_to = edited.find("</event>", cut_from) + 8;
+  edited.erase(cut_from, cut_to - cut_from);
+  const auto q = ok(edited, "Europe/Rome");
+  const TalkMerge m = merge_talks(board, q.talks);
+  CHECK(m.talks == 9);
+  CHECK(m.updated == 1);
+  CHECK(m.cancelled == 1);
+  CHECK(m.added == 0);
+  CHECK(m.unchanged == 8);
+  REQUIRE(m.changes.size() == 2);
+  CHECK(m.changes[0].talk.id == "fb41af49-1448-5da8-9aac-312aaae73711");
+  CHECK(m.changes[0].talk.start == "2026-10-04T13:30");
+  CHECK(m.changes[1].change == TalkChange::Cancelled);
+  CHECK(m.changes[1].talk.id == "7527ff27-94e7-5fa4-abe4-7942ad80bd8f");
+  CHECK(m.changes[1].talk.state == TalkState::Cancelled);
 }
 
 TEST_CASE("talks overlapping a slot, across midnight, and the backchannel tag") {
