@@ -27,6 +27,7 @@ json encode(const Cell& c) {
 json encode(const Event& e) {
   json j = {{"name", e.name}, {"days", e.days}};
   if (!e.timezone.empty()) j["timezone"] = e.timezone;
+  if (!e.backchannel.empty()) j["backchannel"] = e.backchannel;
   return j;
 }
 
@@ -42,15 +43,31 @@ json encode(const Board& b) {
   for (const auto& r : b.event.rooms) rooms.push_back(encode(r));
   for (const auto& s : b.event.slots) slots.push_back({{"start", format_hhmm(s.start)}, {"end", format_hhmm(s.end)}});
   for (const auto& c : b.cells) cells.push_back(encode(c));
+  json talks = json::array();
+  for (const auto& t : b.talks) talks.push_back(encode(t));
   return {{"epoch", b.epoch}, {"seq", b.seq},           {"event", encode(b.event)},
           {"rooms", rooms},   {"slots", slots},         {"cells", cells},
-          {"announcement", encode(b.announcement)}};
+          {"announcement", encode(b.announcement)}, {"talks", talks}};
 }
 
 json encode(const Changes& c) {
   json cells = json::array();
   for (const auto& cell : c.cells) cells.push_back(encode(cell));
-  return {{"epoch", c.epoch}, {"seq", c.seq}, {"cells", cells}, {"announcement", encode(c.announcement)}};
+  json talks = json::array();
+  for (const auto& t : c.talks) talks.push_back(encode(t));
+  return {{"epoch", c.epoch}, {"seq", c.seq}, {"cells", cells}, {"announcement", encode(c.announcement)}, {"talks", talks}};
+}
+
+json encode(const Talk& t) {
+  return {{"id", t.id},       {"day", t.day},     {"start", t.start},   {"end", t.end},
+          {"room", t.room},   {"title", t.title}, {"persons", t.persons}, {"track", t.track},
+          {"url", t.url},     {"state", to_string(t.state)}, {"seq", t.seq}};
+}
+
+json encode(const ScheduleImport& i) {
+  return {{"at", i.at},           {"source", i.source},       {"talks", i.talks},
+          {"added", i.added},     {"updated", i.updated},     {"cancelled", i.cancelled},
+          {"unchanged", i.unchanged}, {"seq", i.seq}};
 }
 
 json encode(const ArchivedClaim& a) {
@@ -192,6 +209,40 @@ Decoded<Cell> decode_cell(const json& j) {
   return c;
 }
 
+Decoded<Talk> decode_talk(const json& j) {
+  if (!j.is_object()) return bad("a talk is not an object");
+  Talk t;
+  std::string state;
+  if (!read(j, "id", t.id) || !read(j, "day", t.day) || !read(j, "start", t.start) || !read(j, "end", t.end) ||
+      !read(j, "room", t.room) || !read(j, "title", t.title) || !read(j, "state", state) || !read(j, "seq", t.seq))
+    return bad("a talk lacks id, day, start, end, room, title, state or seq");
+  const auto s = talk_state_from_string(state);
+  if (!s) return bad("unknown talk state " + state);
+  t.state = *s;
+  if (const auto p = j.find("persons"); p != j.end() && p->is_array())
+    for (const auto& name : *p)
+      if (name.is_string()) t.persons.push_back(name.get<std::string>());
+  read(j, "track", t.track);
+  read(j, "url", t.url);
+  return t;
+}
+
+namespace {
+// "talks" of a board or changes; a node from before talks sends none.
+Decoded<std::vector<Talk>> decode_talks(const json& j) {
+  std::vector<Talk> out;
+  const auto it = j.find("talks");
+  if (it == j.end() || it->is_null()) return out;
+  if (!it->is_array()) return bad("talks is not an array");
+  for (const auto& t : *it) {
+    auto d = decode_talk(t);
+    if (auto* e = std::get_if<Error>(&d)) return *e;
+    out.push_back(std::move(std::get<Talk>(d)));
+  }
+  return out;
+}
+}  // namespace
+
 Decoded<Board> decode_board(std::string_view body) {
   auto parsed = parse_answer(body);
   if (auto* e = std::get_if<Error>(&parsed)) return *e;
@@ -202,6 +253,7 @@ Decoded<Board> decode_board(std::string_view body) {
   if (ev == j.end() || !ev->is_object() || !read(*ev, "name", b.event.name) || !read(*ev, "days", b.event.days))
     return bad("board lacks event name or days");
   read(*ev, "timezone", b.event.timezone);
+  read(*ev, "backchannel", b.event.backchannel);
   const auto rooms = j.find("rooms");
   const auto slots = j.find("slots");
   const auto cells = j.find("cells");
@@ -230,6 +282,9 @@ Decoded<Board> decode_board(std::string_view body) {
   auto a = decode_announcement(j);
   if (auto* e = std::get_if<Error>(&a)) return *e;
   b.announcement = std::get<std::optional<Announcement>>(a);
+  auto talks = decode_talks(j);
+  if (auto* e = std::get_if<Error>(&talks)) return *e;
+  b.talks = std::move(std::get<std::vector<Talk>>(talks));
   return b;
 }
 
@@ -249,7 +304,29 @@ Decoded<Changes> decode_changes(std::string_view body) {
   auto a = decode_announcement(j);
   if (auto* e = std::get_if<Error>(&a)) return *e;
   ch.announcement = std::get<std::optional<Announcement>>(a);
+  auto talks = decode_talks(j);
+  if (auto* e = std::get_if<Error>(&talks)) return *e;
+  ch.talks = std::move(std::get<std::vector<Talk>>(talks));
   return ch;
+}
+
+Decoded<std::optional<ScheduleImport>> decode_schedule_status(std::string_view body) {
+  auto parsed = parse_answer(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  const auto it = j.find("last_import");
+  if (it == j.end()) return bad("schedule status lacks last_import");
+  if (it->is_null()) return std::optional<ScheduleImport>{};
+  if (!it->is_object()) return bad("last_import is not an object");
+  ScheduleImport i;
+  if (!read(*it, "at", i.at) || !read(*it, "talks", i.talks) || !read(*it, "seq", i.seq))
+    return bad("last_import lacks at, talks or seq");
+  read(*it, "source", i.source);
+  read(*it, "added", i.added);
+  read(*it, "updated", i.updated);
+  read(*it, "cancelled", i.cancelled);
+  read(*it, "unchanged", i.unchanged);
+  return std::optional<ScheduleImport>{i};
 }
 
 Error decode_error(std::string_view body) {

@@ -17,12 +17,14 @@ using nlohmann::json;
 
 // [SECTION] Encoding
 json encode(const Cell& c);
-json encode(const Event& e);  // {"name","days","timezone"}
+json encode(const Event& e);  // {"name","days","timezone"?,"backchannel"?}
 json encode(const Room& r);
 json encode(const std::optional<Announcement>& a);  // object or null
 json encode(const Board& b);
 json encode(const Changes& c);
 json encode(const ArchivedClaim& a);
+json encode(const Talk& t);  // {"id","day","start","end","room","title","persons","track","url","state","seq"}
+json encode(const ScheduleImport& i);  // {"at","source","talks","added","updated","cancelled","unchanged","seq"}
 json error_body(const Error& e);  // {"error","message"}
 // Serialises for the wire: UTF-8 kept as is, invalid bytes replaced (never throws).
 std::string dump(const json& j);
@@ -42,6 +44,9 @@ Decoded<Announcement> decode_announcement_request(std::string_view body);
 Decoded<Cell> decode_cell(const json& j);
 Decoded<Board> decode_board(std::string_view body);
 Decoded<Changes> decode_changes(std::string_view body);
+Decoded<Talk> decode_talk(const json& j);
+// GET /api/v1/schedule: the last import, nullopt when there has been none.
+Decoded<std::optional<ScheduleImport>> decode_schedule_status(std::string_view body);
 // The error of a non-2xx answer; a body that is not the contract's error gives "bad_answer".
 Error decode_error(std::string_view body);
 

@@ -159,6 +159,18 @@ Event load_event(const std::string& path) {
     }
   }
 
+  // The backchannel tag people post under ("#pycon"); session tags are built on it.
+  ev.backchannel = trim(r.str("backchannel", ""));
+  if (!ev.backchannel.empty()) {
+    bool ok = ev.backchannel.size() >= 2 && ev.backchannel.size() <= 41 && ev.backchannel[0] == '#';
+    for (std::size_t i = 1; ok && i < ev.backchannel.size(); ++i) {
+      const char c = ev.backchannel[i];
+      ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    }
+    if (!ok)
+      r.fail_key("backchannel", "\"" + ev.backchannel + "\" must be a tag like \"#pycon\": # and 1 to 40 of A-Z, a-z, 0-9, '_' or '-'");
+  }
+
   const toml::array* days = r.array("days", true);
   if (days->empty()) r.fail_key("days", "is empty: list at least one day as \"YYYY-MM-DD\"");
   std::set<std::string> seen_days;

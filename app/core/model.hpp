@@ -125,7 +125,7 @@ struct Board {
   Event event;
   std::vector<Cell> cells;
   std::optional<Announcement> announcement;
-  std::vector<Talk> talks;  // by start, then room
+  std::vector<Talk> talks = {};  // by start, then room (initialised: older aggregate initialisers leave it out)
 };
 
 // A batch of changes (GET /api/v1/changes).
@@ -134,7 +134,7 @@ struct Changes {
   std::int64_t seq = 0;
   std::vector<Cell> cells;
   std::optional<Announcement> announcement;
-  std::vector<Talk> talks;  // talks whose seq > since
+  std::vector<Talk> talks = {};  // talks whose seq > since
 };
 
 // A claim that left the board, or never got on it (GET /api/v1/archive).

@@ -35,6 +35,8 @@
 #include "web/ics.hpp"
 #include "node/pin.hpp"
 #include "web/web_view.hpp"
+#include "schedule/schedule.hpp"
+#include "core/text.hpp"
 #include "store/node_store.hpp"
 
 namespace osb {
@@ -44,8 +46,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Json = nlohmann::json;
 
-// Limits (docs/api.md "Node limits").
+// Limits (docs/api.md "Node limits"). Bodies: see body_limit().
 constexpr std::size_t kMaxBody = 16 * 1024;
+constexpr std::size_t kMaxScheduleBody = 8 * 1024 * 1024;
 constexpr int kMaxWaitSeconds = 30;
 constexpr int kClaimsPerMinute = 30;
 constexpr int kPinFailuresBeforeLock = 5;
@@ -812,11 +815,9 @@ struct Service : http::Handler {
     send_error(r, 503, "busy", "The board is very busy right now; try again in a few seconds.");
   }
 
-  // The largest body a route takes.
+  // The largest body a route takes (osb::body_limit: 8 MiB for a schedule, else 16 KiB).
   static std::size_t body_limit(const std::string& method, const std::string& path) {
-    (void)method;
-    (void)path;
-    return kMaxBody;
+    return osb::body_limit(method, path);
   }
 
   // [SECTION] Impl: the board cache
@@ -1187,6 +1188,40 @@ void put_announcement(Service& s, Call& c) {
   send_json(c.res, 200, Json{{"announcement", json::encode(r.announcement)}, {"seq", r.seq}});
 }
 
+// [SECTION] Handlers: the conference schedule
+
+// PUT /api/v1/schedule: the body is the schedule document itself; ?source= names where the
+// staff member took it from (kept with the last import, shown by `openspace-admin status`).
+void put_schedule(Service& s, Call& c) {
+  if (c.req.body.size() > body_limit(c.req.method, c.req.path))
+    return send_error(c.res, 413, "too_large", "The body is larger than 8 MiB.");
+  const std::string source = c.req.get_param_value("source");
+  if (source.size() > 500 || !is_valid_utf8(source) || has_control_character(source))
+    return send_error(c.res, 400, "invalid", "source must be at most 500 characters of text on one line.");
+  auto parsed = schedule::parse(c.req.body, s.clock);
+  if (auto* e = std::get_if<Error>(&parsed)) return send_error(c.res, 400, *e);
+  const auto& talks = std::get<schedule::Parsed>(parsed).talks;
+  ScheduleResult r = s.write([&](NodeStore& store) { return store.import_schedule(talks, source); });
+  s.hub.publish(r.seq);
+  send_json(c.res, 200, Json{{"talks", r.talks}, {"added", r.added}, {"updated", r.updated}, {"cancelled", r.cancelled},
+                             {"unchanged", r.unchanged}, {"seq", r.seq}});
+}
+
+// GET /api/v1/schedule (staff): the last import and how many talks the board holds.
+void get_schedule(Service& s, Call& c) {
+  std::optional<ScheduleImport> last;
+  std::vector<Talk> talks;
+  {
+    auto store = s.pool.acquire();
+    last = store->last_import();
+    talks = store->talks();
+  }
+  const auto cancelled = std::count_if(talks.begin(), talks.end(), [](const Talk& t) { return t.state == TalkState::Cancelled; });
+  send_json(c.res, 200, Json{{"last_import", last ? json::encode(*last) : Json(nullptr)},
+                             {"scheduled", static_cast<std::int64_t>(talks.size()) - cancelled},
+                             {"cancelled", cancelled}});
+}
+
 void get_archive(Service& s, Call& c) {
   if (!c.req.has_param("day")) return send_error(c.res, 400, "invalid", "day is required, e.g. ?day=2011-03-11.");
   const std::string day = c.req.get_param_value("day");
@@ -1279,6 +1314,11 @@ void get_metrics(Service& s, Call& c) {
 
 }  // namespace
 
+std::size_t body_limit(const std::string& method, const std::string& path) {
+  if (method == "PUT" && path == "/api/v1/schedule") return kMaxScheduleBody;
+  return kMaxBody;
+}
+
 void Service::add_routes() {
   auto h = [this](void (*f)(Service&, Call&)) { return [this, f](Call& c) { f(*this, c); }; };
   route("GET", "/api/v1/board", Access::Anyone, h(get_board));
@@ -1290,6 +1330,8 @@ void Service::add_routes() {
   route("PUT", "/api/v1/cells/{day}/{room}/{start}/block", Access::Staff, h(put_block));
   route("DELETE", "/api/v1/cells/{day}/{room}/{start}/block", Access::Staff, h(delete_block));
   route("PUT", "/api/v1/announcement", Access::Staff, h(put_announcement));
+  route("PUT", "/api/v1/schedule", Access::Staff, h(put_schedule));
+  route("GET", "/api/v1/schedule", Access::Staff, h(get_schedule));
   route("GET", "/api/v1/archive", Access::Staff, h(get_archive));
   route("GET", "/api/v1/kiosks", Access::Staff, h(get_kiosks));
   route("GET", "/healthz", Access::Anyone, h(get_healthz));

@@ -9,6 +9,10 @@
 
 namespace osb {
 
+// The largest request body the node reads for a method and path: 8 MiB for
+// PUT /api/v1/schedule (a conference programme), 16 KiB for everything else. Larger -> 413.
+std::size_t body_limit(const std::string& method, const std::string& path);
+
 class NodeService {
  public:
   explicit NodeService(NodeConfig config);

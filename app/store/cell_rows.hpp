@@ -1,14 +1,18 @@
-// Open Space Board — rows <-> cells, shared by NodeStore and ReplicaStore (internal to app/store).
+// Open Space Board — rows <-> cells and talks, shared by NodeStore and ReplicaStore (internal to app/store).
 // Both keep cells in a table with these columns, in this order.
 #pragma once
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/model.hpp"
 #include "core/time.hpp"
 #include "store/sqlite.hpp"
 
+// Talks (schema 2 of both stores): persons joined by newlines (names never hold one: control
+// characters are dropped on import).
+#define OSB_TALK_COLUMNS "id, day, start, end_time, room, title, persons, track, url, state, seq"
 #define OSB_CELL_COLUMNS "day, room, start, end_time, state, title, host, description, claim_id, label, seq"
 
 namespace osb::rows {
@@ -50,6 +54,40 @@ inline std::optional<Announcement> read_announcement(Database& db) {
   if (!s.is_null(0) && !s.text(0).empty()) a = Announcement{s.text(0), s.text(1)};
   s.reset();
   return a;
+}
+
+inline std::string join_lines(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : "\n") + x;
+  return s;
+}
+
+inline std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from < s.size()) {
+    const auto nl = s.find('\n', from);
+    out.push_back(s.substr(from, nl == std::string::npos ? std::string::npos : nl - from));
+    if (nl == std::string::npos) break;
+    from = nl + 1;
+  }
+  return out;
+}
+
+inline Talk talk(const Statement& s) {
+  Talk t;
+  t.id = s.text(0);
+  t.day = s.text(1);
+  t.start = s.text(2);
+  t.end = s.text(3);
+  t.room = s.text(4);
+  t.title = s.text(5);
+  t.persons = split_lines(s.text(6));
+  t.track = s.text(7);
+  t.url = s.text(8);
+  t.state = talk_state_from_string(s.text(9)).value_or(TalkState::Scheduled);
+  t.seq = s.int64(10);
+  return t;
 }
 
 }  // namespace osb::rows

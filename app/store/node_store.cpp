@@ -2,14 +2,17 @@
 
 #include "store/cell_rows.hpp"
 
+#include "core/talks.hpp"
+
 #include <chrono>
 #include <random>
 
 namespace osb {
 
 // [SECTION] Schema and migrations
-// Version 1: cells, claims, archive, changes, meta. A migration step per version bump goes
-// in migrate(); a database from a newer program is refused, never modified.
+// Version 1: cells, claims, archive, changes, meta. Version 2 adds talks (the conference
+// programme) and schedule_imports. A migration step per version bump goes in migrate(); a
+// database from a newer program is refused, never modified.
 
 namespace {
 
@@ -35,6 +38,22 @@ CREATE INDEX archive_day ON archive(day);
 CREATE UNIQUE INDEX archive_lost_once ON archive(claim_id) WHERE reason = 'lost';
 CREATE TABLE changes (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,
   day TEXT, room TEXT, start TEXT, claim_id TEXT);
+)sql";
+
+// Talks: persons joined by newlines (names never hold one: control characters are dropped
+// on import). schedule_imports keeps every import; the last row is the one shown.
+const char* kSchemaV2 = R"sql(
+CREATE TABLE talks (
+  id TEXT PRIMARY KEY, day TEXT NOT NULL, start TEXT NOT NULL, end_time TEXT NOT NULL,
+  room TEXT NOT NULL, title TEXT NOT NULL, persons TEXT NOT NULL DEFAULT '',
+  track TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK (state IN ('scheduled','cancelled')),
+  seq INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX talks_seq ON talks(seq);
+CREATE TABLE schedule_imports (
+  id INTEGER PRIMARY KEY, at TEXT NOT NULL, source TEXT NOT NULL, talks INTEGER NOT NULL,
+  added INTEGER NOT NULL, updated INTEGER NOT NULL, cancelled INTEGER NOT NULL,
+  unchanged INTEGER NOT NULL, seq INTEGER NOT NULL);
 )sql";
 
 std::string new_epoch() {
@@ -69,6 +88,10 @@ void NodeStore::migrate() {
     db_.exec(kSchemaV1);
     db_.prepare("INSERT INTO meta(key, value) VALUES ('epoch', ?), ('seq', '0')").bind_all(new_epoch()).run();
     db_.set_user_version(1);
+  }
+  if (v < 2) {
+    db_.exec(kSchemaV2);
+    db_.set_user_version(2);
   }
   tx.commit();
 }
@@ -147,6 +170,7 @@ Board NodeStore::board() {
     if (in_event(c.key())) b.cells.push_back(std::move(c));
   }
   s.reset();
+  b.talks = read_talks(std::nullopt);
   tx.commit();
   return b;
 }
@@ -164,6 +188,7 @@ Changes NodeStore::changes_since(std::int64_t since) {
     if (in_event(c.key())) ch.cells.push_back(std::move(c));
   }
   s.reset();
+  ch.talks = read_talks(since);
   tx.commit();
   return ch;
 }
@@ -217,6 +242,39 @@ std::vector<ArchivedClaim> NodeStore::archive(const std::string& day) {
     a.reason = s.text(7);
     a.at = s.text(8);
     out.push_back(std::move(a));
+  }
+  s.reset();
+  return out;
+}
+
+std::vector<Talk> NodeStore::read_talks(std::optional<std::int64_t> since) {
+  // Statements are cached by their text's address: two literals, not one built string.
+  auto& s = since ? db_.prepare("SELECT " OSB_TALK_COLUMNS " FROM talks WHERE seq > ? ORDER BY start, room, id")
+                  : db_.prepare("SELECT " OSB_TALK_COLUMNS " FROM talks ORDER BY start, room, id");
+  if (since) s.bind(1, *since);
+  std::vector<Talk> out;
+  while (s.step()) out.push_back(rows::talk(s));
+  s.reset();
+  return out;
+}
+
+std::vector<Talk> NodeStore::talks() { return read_talks(std::nullopt); }
+
+std::optional<ScheduleImport> NodeStore::last_import() {
+  auto& s = db_.prepare(
+      "SELECT at, source, talks, added, updated, cancelled, unchanged, seq FROM schedule_imports ORDER BY id DESC LIMIT 1");
+  std::optional<ScheduleImport> out;
+  if (s.step()) {
+    ScheduleImport i;
+    i.at = s.text(0);
+    i.source = s.text(1);
+    i.talks = static_cast<int>(s.int64(2));
+    i.added = static_cast<int>(s.int64(3));
+    i.updated = static_cast<int>(s.int64(4));
+    i.cancelled = static_cast<int>(s.int64(5));
+    i.unchanged = static_cast<int>(s.int64(6));
+    i.seq = s.int64(7);
+    out = i;
   }
   s.reset();
   return out;
@@ -433,6 +491,40 @@ AnnouncementResult NodeStore::set_announcement(Announcement a) {
   db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('ann_text', ?), ('ann_until', ?)").bind_all(a.text, a.until).run();
   tx.commit();
   if (!a.text.empty()) r.announcement = a;
+  return r;
+}
+
+ScheduleResult NodeStore::import_schedule(const std::vector<Talk>& incoming, const std::string& source) {
+  Transaction tx(db_);
+  const TalkMerge m = merge_talks(read_talks(std::nullopt), incoming);
+  ScheduleResult r;
+  r.talks = m.talks;
+  r.added = m.added;
+  r.updated = m.updated;
+  r.cancelled = m.cancelled;
+  r.unchanged = m.unchanged;
+  // One seq for the whole import, even one that changed nothing: the last import moved on.
+  r.seq = next_seq("schedule", nullptr, "");
+  auto& up = db_.prepare(
+      "INSERT INTO talks(" OSB_TALK_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(id) DO UPDATE SET day = excluded.day, start = excluded.start, end_time = excluded.end_time, "
+      "room = excluded.room, title = excluded.title, persons = excluded.persons, track = excluded.track, "
+      "url = excluded.url, state = excluded.state, seq = excluded.seq");
+  for (const auto& item : m.changes) {
+    const Talk& t = item.talk;
+    up.reset();
+    up.bind_all(t.id, t.day, t.start, t.end, t.room, t.title, rows::join_lines(t.persons), t.track, t.url,
+                std::string(to_string(t.state)), r.seq)
+        .run();
+  }
+  db_.prepare(
+         "INSERT INTO schedule_imports(at, source, talks, added, updated, cancelled, unchanged, seq) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(rows::now_iso(), source, static_cast<std::int64_t>(r.talks), static_cast<std::int64_t>(r.added),
+                static_cast<std::int64_t>(r.updated), static_cast<std::int64_t>(r.cancelled),
+                static_cast<std::int64_t>(r.unchanged), r.seq)
+      .run();
+  tx.commit();
   return r;
 }
 

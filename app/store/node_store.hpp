@@ -17,7 +17,7 @@
 
 namespace osb {
 
-inline constexpr int kNodeSchemaVersion = 1;
+inline constexpr int kNodeSchemaVersion = 2;  // 2: talks and the last schedule import
 
 enum class ClaimOutcome {
   Created,   // 201
@@ -52,6 +52,12 @@ struct ResetResult {
   std::int64_t seq = 0;
 };
 
+// PUT /api/v1/schedule: what one import did.
+struct ScheduleResult {
+  int talks = 0, added = 0, updated = 0, cancelled = 0, unchanged = 0;
+  std::int64_t seq = 0;
+};
+
 struct AnnouncementResult {
   std::optional<Error> error;
   std::optional<Announcement> announcement;
@@ -80,6 +86,9 @@ class NodeStore {
   std::optional<Cell> cell_of_claim(const std::string& claim_id);
   // Number of claimed cells of a day (what a reset would archive).
   int claimed_count(const std::string& day);
+  // Every talk, cancelled ones too, by start then room.
+  std::vector<Talk> talks();
+  std::optional<ScheduleImport> last_import();
 
   // [SECTION] Writes (each one durable transaction)
   // `now` is the venue's wall clock: the node decides whether a slot is past.
@@ -89,6 +98,10 @@ class NodeStore {
   CellResult block(const CellKey& key, std::string label);
   CellResult unblock(const CellKey& key);
   AnnouncementResult set_announcement(Announcement a);
+  // Merges one schedule document's talks (ids unique) into the board: added, updated,
+  // cancelled (kept), unchanged; the whole import is one transaction and takes one seq.
+  // `source` (a file name or URL, may be empty) is kept with the counts as the last import.
+  ScheduleResult import_schedule(const std::vector<Talk>& talks, const std::string& source);
 
   Database& database() { return db_; }
 
@@ -98,6 +111,7 @@ class NodeStore {
   std::int64_t next_seq(const char* kind, const CellKey* key, const std::string& claim_id);
   std::optional<Cell> read_cell(const CellKey& key);
   void write_cell(const Cell& c);
+  std::vector<Talk> read_talks(std::optional<std::int64_t> since);  // all, or seq > since
   void archive_claim(const Claim& c, const char* reason);
   bool in_event(const CellKey& key) const;
 

@@ -59,6 +59,15 @@ std::int64_t now_ms() {
 // [SECTION] Helpers (rows <-> cells, meta)
 
 
+// Version 2: the conference's talks, so a kiosk shows them offline too.
+const char* kReplicaSchemaV2 = R"sql(
+CREATE TABLE talks (
+  id TEXT PRIMARY KEY, day TEXT NOT NULL, start TEXT NOT NULL, end_time TEXT NOT NULL,
+  room TEXT NOT NULL, title TEXT NOT NULL, persons TEXT NOT NULL DEFAULT '',
+  track TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0);
+)sql";
+
 // Claim columns starting at `col`.
 Claim claim_from_row(Statement& s, int col) {
   return Claim{s.text(col), s.text(col + 1), s.text(col + 2), s.text(col + 3),
@@ -76,6 +85,10 @@ ReplicaStore::ReplicaStore(const std::string& path) : db_(path) {
   if (v < 1) {
     db_.exec(kReplicaSchemaV1);
     db_.set_user_version(1);
+  }
+  if (v < 2) {
+    db_.exec(kReplicaSchemaV2);
+    db_.set_user_version(2);
   }
   tx.commit();
 }
@@ -104,6 +117,25 @@ void ReplicaStore::store_cell(const Cell& c) {
       .bind_all(c.day, c.room, c.start, c.end, std::string(to_string(c.state)), c.title, c.host, c.description,
                 c.claim_id, c.label, c.seq)
       .run();
+}
+
+// Like cells: a talk already newer than `t` is kept.
+void ReplicaStore::store_talk(const Talk& t) {
+  db_.prepare("INSERT INTO talks(" OSB_TALK_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT(id) DO UPDATE SET day = excluded.day, start = excluded.start, end_time = excluded.end_time, "
+              "room = excluded.room, title = excluded.title, persons = excluded.persons, track = excluded.track, "
+              "url = excluded.url, state = excluded.state, seq = excluded.seq WHERE excluded.seq >= talks.seq")
+      .bind_all(t.id, t.day, t.start, t.end, t.room, t.title, rows::join_lines(t.persons), t.track, t.url,
+                std::string(to_string(t.state)), t.seq)
+      .run();
+}
+
+std::vector<Talk> ReplicaStore::talks() {
+  std::vector<Talk> out;
+  auto& s = db_.prepare("SELECT " OSB_TALK_COLUMNS " FROM talks ORDER BY start, room, id");
+  while (s.step()) out.push_back(rows::talk(s));
+  s.reset();
+  return out;
 }
 
 void ReplicaStore::store_announcement(const std::optional<Announcement>& a) {
@@ -153,7 +185,9 @@ Board ReplicaStore::board() {
   b.seq = seq();
   b.event.name = meta("event_name");
   b.event.timezone = meta("event_timezone");
+  b.event.backchannel = meta("event_backchannel");
   b.announcement = announcement();
+  b.talks = talks();
   {
     auto& s = db_.prepare("SELECT day FROM days ORDER BY pos");
     while (s.step()) b.event.days.push_back(s.text(0));
@@ -184,6 +218,7 @@ void ReplicaStore::replace_board(const Board& b) {
   db_.prepare("DELETE FROM rooms").run();
   db_.prepare("DELETE FROM slots").run();
   db_.prepare("DELETE FROM cells").run();
+  db_.prepare("DELETE FROM talks").run();
   for (std::size_t i = 0; i < b.event.days.size(); ++i)
     db_.prepare("INSERT INTO days(pos, day) VALUES (?, ?)").bind_all(static_cast<std::int64_t>(i), b.event.days[i]).run();
   for (std::size_t i = 0; i < b.event.rooms.size(); ++i) {
@@ -197,10 +232,12 @@ void ReplicaStore::replace_board(const Board& b) {
         .bind_all(static_cast<std::int64_t>(i), b.event.slots[i].start, b.event.slots[i].end)
         .run();
   for (const Cell& c : b.cells) store_cell(c);
+  for (const Talk& t : b.talks) store_talk(t);
   set_meta("epoch", b.epoch);
   set_meta("seq", std::to_string(b.seq));
   set_meta("event_name", b.event.name);
   set_meta("event_timezone", b.event.timezone);
+  set_meta("event_backchannel", b.event.backchannel);
   store_announcement(b.announcement);
   set_meta("has_board", "1");
   store_synced_now();
@@ -210,6 +247,7 @@ void ReplicaStore::replace_board(const Board& b) {
 void ReplicaStore::apply_changes(const Changes& c) {
   Transaction tx(db_);
   for (const Cell& cell : c.cells) store_cell(cell);
+  for (const Talk& t : c.talks) store_talk(t);
   if (!c.epoch.empty()) set_meta("epoch", c.epoch);
   if (c.seq > seq()) set_meta("seq", std::to_string(c.seq));
   store_announcement(c.announcement);

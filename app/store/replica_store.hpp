@@ -1,5 +1,5 @@
 // Open Space Board — ReplicaStore: a kiosk's own copy of the board and its durable outbox.
-// The board as last seen from the node (event, rooms, slots, cells, announcement, epoch, seq),
+// The board as last seen from the node (event, rooms, slots, cells, announcement, talks, epoch, seq),
 // the outbox of claims made at this kiosk and not yet accepted, and the claims that lost their
 // cell. Making a claim writes the pending cell and the outbox row in ONE transaction with
 // synchronous=FULL: pulling the power right after the tap loses nothing.
@@ -17,7 +17,7 @@
 
 namespace osb {
 
-inline constexpr int kReplicaSchemaVersion = 1;
+inline constexpr int kReplicaSchemaVersion = 2;  // 2: talks
 
 struct PendingClaim {
   Claim claim;
@@ -50,6 +50,8 @@ class ReplicaStore {
   std::int64_t last_sync_ms();
   std::optional<Announcement> announcement();
   std::optional<Cell> cell(const CellKey& key);
+  // The conference's talks as last seen (cancelled ones too), by start then room; board() has them.
+  std::vector<Talk> talks();
 
   // [SECTION] Outbox
   // Validates (normalize_claim), then writes the outbox row: one durable transaction.
@@ -77,6 +79,7 @@ class ReplicaStore {
   std::string meta(const char* key);
   void set_meta(const char* key, const std::string& value);
   void store_cell(const Cell& c);
+  void store_talk(const Talk& t);
   void store_announcement(const std::optional<Announcement>& a);
   void store_synced_now();
 

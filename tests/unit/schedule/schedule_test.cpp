@@ -74,7 +74,7 @@ TEST_CASE("durations are H:MM, HH:MM or D:HH:MM") {
   CHECK_FALSE(schedule::parse_duration(":30"));
 }
 
-TEST_CASE("datetimes carry their own offset; without one they are venue time") {
+TEST_CASE("datetimes carry their own offset, without one they are venue time") {
   const VenueClock venue("Europe/Berlin");
   const auto a = schedule::parse_datetime("2024-12-28T00:15:00+01:00", venue);
   const auto b = schedule::parse_datetime("2024-12-27T23:15:00Z", venue);
@@ -114,7 +114,7 @@ TEST_CASE("without a date, start before the day's own start is past midnight") {
   CHECK(p.talks[1].day == "2024-12-27");
 }
 
-TEST_CASE("only an event's direct children count, in any order; unknown elements are ignored") {
+TEST_CASE("only an event's direct children count, in any order, unknown elements are ignored") {
   const auto p = ok(xml_doc(xml_event(
       "guid='g1' id='7'",
       "<links><link><title>Slides (not the title)</title></link></links><unknown>x</unknown>"
@@ -132,7 +132,7 @@ TEST_CASE("only an event's direct children count, in any order; unknown elements
   CHECK(t.state == TalkState::Scheduled);
 }
 
-TEST_CASE("identity: guid, else id; an identity listed twice is kept apart") {
+TEST_CASE("identity: guid, else id, an identity listed twice is kept apart") {
   const std::string body = "<date>2024-12-27T12:00:00+01:00</date><duration>00:30</duration><title>T</title>";
   const auto p = ok(xml_doc(xml_event("guid='opaque thing' id='1'", body) + xml_event("id='1'", body) +
                             xml_event("id='1'", body) + xml_event("guid='opaque thing'", body)));
@@ -271,7 +271,7 @@ TEST_CASE("schedule.json exports: frab camp2019, pretalx democon (time_zone_name
 
 // [SECTION] Merging an import into the board's talks
 
-TEST_CASE("merge: a second import changes nothing; an edited copy updates and cancels exactly those") {
+TEST_CASE("merge: a second import changes nothing, an edited copy updates and cancels exactly those") {
   const auto p = ok(read_file("romhack-camp-2026-pretalx.xml"), "Europe/Rome");
   const TalkMerge first = merge_talks({}, p.talks);
   CHECK(first.added == 10);
