@@ -4,11 +4,14 @@
 // [SECTION] Finding the node, the staff token file
 // [SECTION] HTTP
 // [SECTION] Commands
+// [SECTION] import-schedule
 // [SECTION] main
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +28,8 @@
 #include "core/time.hpp"
 #include "codec/codec.hpp"
 #include "web/ics.hpp"
+#include "core/talks.hpp"
+#include "schedule/schedule.hpp"
 
 namespace {
 
@@ -50,6 +55,8 @@ const char* kHelp =
     "  announce --clear               remove the announcement\n"
     "  archive DAY                    sessions of DAY that were removed, reset or lost\n"
     "  export --format json|csv|ics [--out FILE]   the claimed sessions\n"
+    "  import-schedule FILE|URL [--dry-run]        the conference's talks from a frab / pretalx\n"
+    "                                 schedule.xml or schedule.json (--dry-run: show, send nothing)\n"
     "\n"
     "The node: --node http://HOST:PORT, or --config node.toml (its [node] listen address), or\n"
     "$OPENSPACE_NODE, or kiosk-config/node.toml when it exists.\n"
@@ -71,6 +78,7 @@ struct Options {
   std::string config;
   bool yes = false;
   bool clear = false;
+  bool dry_run = false;
   std::string until;
   std::string format;
   std::string out;
@@ -168,13 +176,13 @@ class Node {
 
   // nullopt when the node cannot be reached.
   std::optional<Reply> call(const std::string& method, const std::string& path, const std::string& body = "",
-                            const std::string& token = "") {
+                            const std::string& token = "", const char* content_type = "application/json") {
     httplib::Headers h;
     if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
     httplib::Result r{nullptr, httplib::Error::Unknown};
     if (method == "GET") r = cli_.Get(path.c_str(), h);
     else if (method == "POST") r = cli_.Post(path.c_str(), h, body, "application/json");
-    else if (method == "PUT") r = cli_.Put(path.c_str(), h, body, "application/json");
+    else if (method == "PUT") r = cli_.Put(path.c_str(), h, body, content_type);
     else r = cli_.Delete(path.c_str(), h, body, "application/json");
     if (!r) return std::nullopt;
     return Reply{r->status, r->body};
@@ -278,10 +286,25 @@ int cmd_status(Context& c) {
   else
     std::printf("Announcement: none\n");
 
+  int cancelled = 0;
+  for (const auto& t : board->talks) cancelled += t.state == osb::TalkState::Cancelled;
+  std::printf("Talks: %d scheduled, %d cancelled\n", static_cast<int>(board->talks.size()) - cancelled, cancelled);
+
   const auto token = read_token();
   if (!token) {
-    std::printf("Kiosks: log in (`openspace-admin login`) to see them.\n");
+    std::printf("Schedule import and kiosks: log in (`openspace-admin login`) to see them.\n");
     return kOk;
+  }
+  if (const auto s = c.node.call("GET", "/api/v1/schedule", "", *token); s && s->status == 200) {
+    const auto last = osb::json::decode_schedule_status(s->body);
+    if (const auto* i = std::get_if<std::optional<osb::ScheduleImport>>(&last); i && *i) {
+      const osb::ScheduleImport& imp = **i;
+      std::printf("Last schedule import: %s from %s: %d talks (%d added, %d updated, %d cancelled, %d unchanged)\n",
+                  imp.at.c_str(), imp.source.empty() ? "(not named)" : imp.source.c_str(), imp.talks, imp.added,
+                  imp.updated, imp.cancelled, imp.unchanged);
+    } else {
+      std::printf("Last schedule import: none\n");
+    }
   }
   const auto r = c.node.call("GET", "/api/v1/kiosks", "", *token);
   if (!r || r->status != 200) return report(r, c.node);
@@ -441,6 +464,121 @@ int cmd_export(Context& c) {
   return kOk;
 }
 
+// [SECTION] import-schedule
+
+// Reads a schedule from a file or an http(s) URL, at most 8 MiB. Empty optional and a message
+// on failure.
+std::optional<std::string> read_schedule_source(const std::string& src, std::string& error) {
+  if (src.rfind("http://", 0) == 0 || src.rfind("https://", 0) == 0) {
+    CURL* curl = curl_easy_init();
+    if (!curl) {
+      error = "cannot start a download.";
+      return std::nullopt;
+    }
+    struct Sink {
+      std::string data;
+      bool too_large = false;
+    } sink;
+    auto write = +[](char* p, std::size_t size, std::size_t n, void* user) -> std::size_t {
+      auto* s = static_cast<Sink*>(user);
+      if (s->data.size() + size * n > osb::schedule::kMaxDocument) {
+        s->too_large = true;
+        return 0;
+      }
+      s->data.append(p, size * n);
+      return size * n;
+    };
+    curl_easy_setopt(curl, CURLOPT_URL, src.c_str());
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "openspace-admin/" OPENSPACE_VERSION);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    const CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    if (sink.too_large) {
+      error = src + " is larger than 8 MiB.";
+      return std::nullopt;
+    }
+    if (rc != CURLE_OK) {
+      error = "cannot download " + src + ": " + curl_easy_strerror(rc) + ".";
+      return std::nullopt;
+    }
+    if (status < 200 || status >= 300) {
+      error = "downloading " + src + " answered HTTP " + std::to_string(status) + ".";
+      return std::nullopt;
+    }
+    return sink.data;
+  }
+  std::error_code ec;
+  const auto size = fs::file_size(src, ec);
+  if (ec) {
+    error = "cannot read " + src + ": " + ec.message() + ".";
+    return std::nullopt;
+  }
+  if (size > osb::schedule::kMaxDocument) {
+    error = src + " is larger than 8 MiB.";
+    return std::nullopt;
+  }
+  std::ifstream in(src, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) {
+    error = "cannot read " + src + ".";
+    return std::nullopt;
+  }
+  return data;
+}
+
+int cmd_import_schedule(Context& c) {
+  if (c.o.args.size() != 2) return fail(kUsage, "usage: openspace-admin import-schedule FILE|URL [--dry-run]");
+  const std::string src = c.o.args[1];
+  std::string error;
+  const auto doc = read_schedule_source(src, error);
+  if (!doc) return fail(kUsage, error);
+  int code = kOk;
+  const auto board = fetch_board(c, code);
+  if (!board) return code;
+  // Read it here too: a malformed file is reported before anything is sent, and a dry run
+  // shows what the node would do with the talks it holds now.
+  std::optional<osb::VenueClock> venue;
+  try {
+    venue.emplace(board->event.timezone);
+  } catch (const std::exception& e) {
+    return fail(kRefused, "the node's time zone is unknown here: " + std::string(e.what()) + ".");
+  }
+  auto parsed = osb::schedule::parse(*doc, *venue);
+  if (auto* e = std::get_if<osb::Error>(&parsed)) return fail(kRefused, src + ": " + e->message);
+  const auto& talks = std::get<osb::schedule::Parsed>(parsed).talks;
+  if (c.o.dry_run) {
+    const osb::TalkMerge m = osb::merge_talks(board->talks, talks);
+    std::printf("dry run, nothing sent: would import %d talks: %d added, %d updated, %d cancelled, %d unchanged\n", m.talks,
+                m.added, m.updated, m.cancelled, m.unchanged);
+    for (const auto& item : m.changes) {
+      const std::string when = item.talk.start.size() == 16 ? item.talk.start.substr(0, 10) + " " + item.talk.start.substr(11) : item.talk.start;
+      std::printf("  %-9s %s  %s  %s\n", osb::to_string(item.change), when.c_str(), item.talk.room.c_str(),
+                  item.talk.title.c_str());
+    }
+    return kOk;
+  }
+  const auto token = staff_token_or_fail(code);
+  if (!token) return code;
+  const bool xml = std::get<osb::schedule::Parsed>(parsed).format == osb::schedule::Format::Xml;
+  const auto r = c.node.call("PUT", "/api/v1/schedule?source=" + encode_segment(src), *doc, *token,
+                             xml ? "application/xml" : "application/json");
+  if (!r || r->status != 200) return report(r, c.node);
+  const Json j = Json::parse(r->body, nullptr, false);
+  if (!j.is_object() || !j.contains("talks")) return fail(kRefused, "the node sent an unexpected answer to the import.");
+  std::printf("imported %d talks: %d added, %d updated, %d cancelled, %d unchanged\n", j.value("talks", 0),
+              j.value("added", 0), j.value("updated", 0), j.value("cancelled", 0), j.value("unchanged", 0));
+  return kOk;
+}
+
 }  // namespace
 
 // [SECTION] main
@@ -471,6 +609,8 @@ int main(int argc, char** argv) {
       o.yes = true;
     } else if (a == "--clear") {
       o.clear = true;
+    } else if (a == "--dry-run") {
+      o.dry_run = true;
     } else if (a.size() > 2 && a.rfind("--", 0) == 0) {
       return fail(kUsage, "unknown option " + a + "; see openspace-admin --help");
     } else {
@@ -496,7 +636,7 @@ int main(int argc, char** argv) {
   static const std::map<std::string, int (*)(Context&)> commands = {
       {"login", cmd_login},     {"logout", cmd_logout},     {"status", cmd_status},   {"reset", cmd_reset},
       {"block", cmd_block},     {"unblock", cmd_unblock},   {"remove", cmd_remove},   {"announce", cmd_announce},
-      {"archive", cmd_archive}, {"export", cmd_export},
+      {"archive", cmd_archive}, {"export", cmd_export},     {"import-schedule", cmd_import_schedule},
   };
   const auto it = commands.find(o.args[0]);
   if (it == commands.end()) return fail(kUsage, "unknown command " + o.args[0] + "; see openspace-admin --help");

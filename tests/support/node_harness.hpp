@@ -86,6 +86,7 @@ struct NodeOptions {
   std::vector<std::string> rooms = {"A", "B", "C"};
   std::vector<std::pair<std::string, std::string>> slots = {{"10:00", "11:00"}, {"11:00", "12:00"}, {"14:00", "15:00"}};
   std::string timezone;     // IANA name; empty = the machine's zone
+  std::string backchannel;  // event.toml backchannel; empty = none
   int extra_kiosks = 20;    // kiosk-1 .. kiosk-N besides room-a, room-b, hallway-1 (at most 200)
   int threads = 0;          // [node] threads; 0 = the default
   std::string event_name = "Test Open Spaces";
@@ -99,6 +100,7 @@ inline std::string write_node_config(const TempDir& dir, NodeOptions& o, std::ma
   for (std::size_t i = 0; i < o.days.size(); ++i) ev += (i ? ", \"" : "\"") + o.days[i] + "\"";
   ev += "]\n";
   if (!o.timezone.empty()) ev += "timezone = \"" + o.timezone + "\"\n";
+  if (!o.backchannel.empty()) ev += "backchannel = \"" + o.backchannel + "\"\n";
   for (const auto& r : o.rooms) ev += "\n[[rooms]]\nid = \"" + r + "\"\nname = \"Room " + r + "\"\n";
   for (const auto& [s, e] : o.slots) ev += "\n[[slots]]\nstart = \"" + s + "\"\nend = \"" + e + "\"\n";
   dir.write("event.toml", ev);
