@@ -1027,7 +1027,11 @@ void get_calendar(Service& s, Call& c) {
   for (const auto& cell : snap->board->cells)
     if (cell.state == CellState::Claimed) claimed.push_back(cell);
   c.res.status = 200;
-  c.res.set_content(ics::calendar(snap->board->event, claimed, s.clock, base_url(c.req)), "text/calendar; charset=utf-8");
+  // ?talks=1: the conference's talks too, beside the open spaces.
+  const bool talks = c.req.get_param_value("talks") == "1";
+  c.res.set_content(ics::calendar(snap->board->event, claimed, talks ? snap->board->talks : std::vector<Talk>{}, s.clock,
+                                  base_url(c.req), std::chrono::system_clock::now()),
+                    "text/calendar; charset=utf-8");
 }
 
 void get_session(Service& s, Call& c) {

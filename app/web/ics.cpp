@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "core/text.hpp"
 
@@ -242,6 +243,11 @@ std::string calendar(const Event& event, const std::vector<Cell>& claimed, const
 
 std::string calendar(const Event& event, const std::vector<Cell>& claimed, const VenueClock& clock,
                      const std::string& base_url, TimePoint dtstamp) {
+  return calendar(event, claimed, {}, clock, base_url, dtstamp);
+}
+
+std::string calendar(const Event& event, const std::vector<Cell>& claimed, const std::vector<Talk>& talks,
+                     const VenueClock& clock, const std::string& base_url, TimePoint dtstamp) {
   const std::string zone = calendar_zone_name(event);
   std::string out;
   out += "BEGIN:VCALENDAR\r\n";
@@ -295,6 +301,42 @@ std::string calendar(const Event& event, const std::vector<Cell>& claimed, const
       while (!base.empty() && base.back() == '/') base.pop_back();
       out += fold_line("URL:" + base + "/s/" + c->claim_id);
     }
+    out += "END:VEVENT\r\n";
+  }
+
+  // Talks (already in start order from the node). Venue-local "YYYY-MM-DDTHH:MM" -> the instant.
+  auto talk_instant = [&](const std::string& local) -> std::optional<TimePoint> {
+    if (local.size() != 16 || local[10] != 'T' || !parse_day(local.substr(0, 10))) return std::nullopt;
+    const auto minute = parse_hhmm(local.substr(11));
+    if (!minute) return std::nullopt;
+    return clock.to_utc(local.substr(0, 10), *minute);
+  };
+  for (const Talk& t : talks) {
+    const auto start = talk_instant(t.start), end = talk_instant(t.end);
+    if (!start || !end || t.id.empty()) continue;
+    auto when = [&](TimePoint tp) {
+      if (zone.empty()) return ":" + utc_datetime(tp);
+      return tzid + ":" + ics_datetime(tp, clock.utc_offset_seconds(tp));
+    };
+    out += "BEGIN:VEVENT\r\n";
+    out += fold_line("UID:talk-" + escape_text(t.id) + "@openspace-board");
+    out += "DTSTAMP:" + stamp + kCrlf;
+    out += fold_line("DTSTART" + when(*start));
+    out += fold_line("DTEND" + when(*end));
+    out += fold_line("SUMMARY:" + escape_text(t.title));
+    std::string description = "Talk";
+    if (!t.persons.empty()) {
+      description += " by ";
+      for (std::size_t i = 0; i < t.persons.size(); ++i) description += (i ? ", " : "") + t.persons[i];
+    }
+    if (!t.track.empty()) description += "\nTrack: " + t.track;
+    out += fold_line("DESCRIPTION:" + escape_text(description));
+    out += fold_line("LOCATION:" + escape_text(t.room));
+    if (t.state == TalkState::Cancelled) out += "STATUS:CANCELLED\r\n";
+    // A URL value is not escaped: only well-formed http(s) addresses without spaces go in.
+    const bool url_ok = (t.url.rfind("http://", 0) == 0 || t.url.rfind("https://", 0) == 0) &&
+                        t.url.find_first_of(" \t\r\n\"<>\\") == std::string::npos;
+    if (url_ok) out += fold_line("URL:" + t.url);
     out += "END:VEVENT\r\n";
   }
   out += "END:VCALENDAR\r\n";

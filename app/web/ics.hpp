@@ -1,4 +1,4 @@
-// Open Space Board — iCalendar (RFC 5545) and CSV exports of claimed sessions.
+// Open Space Board — iCalendar (RFC 5545) and CSV exports of claimed sessions (and talks).
 // ICS: CRLF line ends, lines folded at 75 octets (never inside a UTF-8 sequence), `,;\` and
 // newlines escaped, stable UIDs (from claim_id), times in the venue's zone with a VTIMEZONE.
 // CSV: UTF-8 with a header row, every field quoted, formula injection neutralised.
@@ -20,6 +20,11 @@ std::string calendar(const Event& event, const std::vector<Cell>& claimed, const
 // The same with a fixed DTSTAMP (tests and reproducible exports).
 std::string calendar(const Event& event, const std::vector<Cell>& claimed, const VenueClock& clock,
                      const std::string& base_url, std::chrono::system_clock::time_point dtstamp);
+
+// With the conference's talks too (GET /calendar.ics?talks=1): one VEVENT per talk (UID from the
+// talk's id), a cancelled one with STATUS:CANCELLED so subscribed calendars mark it.
+std::string calendar(const Event& event, const std::vector<Cell>& claimed, const std::vector<Talk>& talks,
+                     const VenueClock& clock, const std::string& base_url, std::chrono::system_clock::time_point dtstamp);
 
 std::string csv(const Event& event, const std::vector<Cell>& claimed);
 

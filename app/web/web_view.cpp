@@ -11,6 +11,8 @@
 // strict Content-Security-Policy (default-src 'self' plus the inline script/style) works.
 #include "web/web_view.hpp"
 
+#include "core/talks.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -116,6 +118,13 @@ footer a{color:#E6EDF3}
 .session dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 14px}
 .session dt{color:#9DA7B3}
 .session dd{margin:0}
+.talks{grid-column:1/-1;margin:0;padding:8px 12px;border-left:4px solid #56CCF2;background:#111A24;list-style:none}
+.talks li{margin:2px 0;overflow-wrap:anywhere}
+.talks .kind{font-size:.75rem;text-transform:uppercase;letter-spacing:.06em;color:#56CCF2;margin-right:.6em}
+.talks .when{color:#9DA7B3;margin-right:.4em}
+.talks .cancelled s{color:#9DA7B3}
+.talks .cancelled .flag{font-size:.8rem;text-transform:uppercase;color:#EB5757;margin-left:.4em}
+.tag{font-family:"DejaVu Sans Mono",monospace}
 .button{display:inline-block;margin:14px 12px 0 0;padding:12px 18px;border-radius:8px;background:#1652B8;color:#FFFFFF;font-weight:bold;text-decoration:none}
 .button.plain{background:transparent;border:1px solid #3B4552;color:#E6EDF3;font-weight:normal}
 )CSS";
@@ -184,6 +193,24 @@ long seconds_to_next_boundary(const Event& event, const std::string& day, const 
 }  // namespace
 
 // [SECTION] board_page
+
+// The scheduled talks that overlap a slot, as a list under its open spaces; cancelled ones
+// struck through and saying so. Empty when none overlap.
+std::string talks_html(const Board& board, const std::string& day, int start, int end) {
+  const auto talks = talks_during(board.talks, day, start, end);
+  if (talks.empty()) return "";
+  std::string out = "<ul class=\"talks\" aria-label=\"Scheduled talks at the same time\">";
+  for (const Talk* t : talks) {
+    const bool cancelled = t->state == TalkState::Cancelled;
+    out += cancelled ? "<li class=\"cancelled\">" : "<li>";
+    out += "<span class=\"kind\">Talk</span><span class=\"when\">" + escape_html(talk_clock(t->start)) + "–" +
+           escape_html(talk_clock(t->end)) + "</span>";
+    const std::string what = escape_html(t->title) + " · " + escape_html(t->room);
+    out += cancelled ? "<s>" + what + "</s><span class=\"flag\">cancelled</span>" : what;
+    out += "</li>";
+  }
+  return out + "</ul>\n";
+}
 
 std::string board_page(const Board& board, const std::string& requested_day, const LocalTime& now) {
   const Event& ev = board.event;
@@ -254,6 +281,7 @@ std::string board_page(const Board& board, const std::string& requested_day, con
         out += "<div class=\"cell open\"" + id + ">" + room_span + "<span class=\"state\">Open</span></div>\n";
       }
     }
+    if (!day.empty()) out += talks_html(board, day, slot.start, slot.end);
     out += "</section>\n";
   }
   out += "</div>\n</main>\n";
@@ -393,7 +421,12 @@ std::optional<std::string> session_page(const Board& board, const std::string& c
   if (*phase_word(phase)) out += " <span class=\"phase\">(" + std::string(phase_word(phase)) + ")</span>";
   out += "</dd>\n<dt>Where</dt><dd>" + escape_html(room_name);
   if (room && !room->where.empty()) out += ", " + escape_html(room->where);
-  out += "</dd>\n</dl>\n";
+  out += "</dd>\n<dt>Backchannel</dt><dd class=\"tag\">" + escape_html(session_tag(ev.backchannel, cell->room, cell->start)) +
+         "</dd>\n</dl>\n";
+  if (start && end) {
+    const std::string clash = talks_html(board, cell->day, *start, *end);
+    if (!clash.empty()) out += "<h3>At the same time</h3>\n" + clash;
+  }
   out += "<a class=\"button\" href=\"/s/" + escape_html(cell->claim_id) + ".ics\">Add to calendar</a>";
   out += "<a class=\"button plain\" href=\"" + day_href(cell->day) + "\">Back to the board</a>\n";
   out += "</article>\n</main>\n</body>\n</html>\n";
