@@ -312,7 +312,8 @@ std::string board_page(const Board& board, const std::string& requested_day, con
     now.scrollIntoView({ block: 'start' });
   // Changes are applied in place: the changed cells are rebuilt from the JSON (as text, never
   // as HTML) and the announcement line is replaced. A full reload only when the board's
-  // database was replaced (410) or at a slot boundary (the "now" row moves).
+  // database was replaced (410), at a slot boundary (the "now" row moves) or after a schedule
+  // import (talks changed).
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -376,6 +377,8 @@ std::string board_page(const Board& board, const std::string& requested_day, con
       backoff = 2000;
       if (j.epoch !== live.epoch) { reload(); return; }
       var changed = j.seq > live.seq;
+      // A schedule import (rare) reshapes the talk lists of many slots: reload the page.
+      if (j.talks && j.talks.length) { reload(); return; }
       (j.cells || []).forEach(patch);
       announce(j.announcement);
       if (changed) live.seq = j.seq;
