@@ -33,6 +33,7 @@
 #include "codec/codec.hpp"
 #include "http/server.hpp"
 #include "web/ics.hpp"
+#include "node/guards.hpp"
 #include "node/pin.hpp"
 #include "web/web_view.hpp"
 #include "schedule/schedule.hpp"
@@ -50,9 +51,6 @@ using Json = nlohmann::json;
 constexpr std::size_t kMaxBody = 16 * 1024;
 constexpr std::size_t kMaxScheduleBody = 8 * 1024 * 1024;
 constexpr int kMaxWaitSeconds = 30;
-constexpr int kClaimsPerMinute = 30;
-constexpr int kPinFailuresBeforeLock = 5;
-constexpr auto kPinWindow = std::chrono::minutes(5);
 constexpr std::size_t kStorePoolSize = 8;
 constexpr std::size_t kMaxPath = 2048;
 // Seconds a client is asked to wait when the node cannot hold another long-poll or connection.
@@ -350,110 +348,7 @@ class ChangeHub {
 };
 
 // [SECTION] Guards: staff sessions, PIN lockout, claim rate limit
-
-class StaffSessions {
- public:
-  explicit StaffSessions(std::chrono::seconds ttl) : ttl_(ttl) {}
-  std::chrono::seconds ttl() const { return ttl_; }
-
-  std::string open() {
-    std::string token = random_hex(32);
-    std::lock_guard lk(m_);
-    sessions_.push_back({token, Clock::now() + ttl_});
-    return token;
-  }
-  // Compares against every live session in constant time per token.
-  bool valid(std::string_view token) {
-    std::lock_guard lk(m_);
-    const auto now = Clock::now();
-    std::erase_if(sessions_, [&](const Session& s) { return s.expires <= now; });
-    bool found = false;
-    for (const auto& s : sessions_) found |= constant_time_equal(token, s.token);
-    return found;
-  }
-
- private:
-  struct Session {
-    std::string token;
-    Clock::time_point expires;
-  };
-  std::chrono::seconds ttl_;
-  std::mutex m_;
-  std::vector<Session> sessions_;
-};
-
-// Five wrong PINs within five minutes from one address lock that address for five minutes.
-// Checks in flight count as possible failures, so a burst of parallel guesses still gets at
-// most five PBKDF2 verifications before the lock.
-class PinGuard {
- public:
-  // 0 when the address may try now (the attempt is then in flight), else seconds to wait.
-  long long begin(const std::string& addr) {
-    std::lock_guard lk(m_);
-    const auto now = Clock::now();
-    auto& e = by_addr_[addr];
-    if (e.locked_until > now) return std::chrono::ceil<std::chrono::seconds>(e.locked_until - now).count();
-    while (!e.failures.empty() && now - e.failures.front() > kPinWindow) e.failures.pop_front();
-    if (static_cast<int>(e.failures.size()) + e.in_flight >= kPinFailuresBeforeLock) return 1;
-    ++e.in_flight;
-    return 0;
-  }
-  void end(const std::string& addr, bool right) {
-    std::lock_guard lk(m_);
-    const auto now = Clock::now();
-    auto& e = by_addr_[addr];
-    --e.in_flight;
-    if (!right) {
-      e.failures.push_back(now);
-      if (static_cast<int>(e.failures.size()) >= kPinFailuresBeforeLock) {
-        e.locked_until = now + kPinWindow;
-        e.failures.clear();
-      }
-    }
-    if (by_addr_.size() > 10000) prune(now);
-  }
-
- private:
-  struct Entry {
-    std::deque<Clock::time_point> failures;
-    Clock::time_point locked_until{};
-    int in_flight = 0;
-  };
-  void prune(Clock::time_point now) {
-    std::erase_if(by_addr_, [&](const auto& kv) {
-      return kv.second.in_flight == 0 && kv.second.locked_until <= now &&
-             (kv.second.failures.empty() || now - kv.second.failures.back() > kPinWindow);
-    });
-  }
-  std::mutex m_;
-  std::map<std::string, Entry> by_addr_;
-};
-
-// At most 30 claim attempts per rolling minute per token. A slot is reserved before the claim
-// runs and given back when the claim turns out to be an idempotent replay.
-class ClaimLimiter {
- public:
-  // 0 when a slot was reserved, else the seconds to wait.
-  long long reserve(const std::string& who) {
-    std::lock_guard lk(m_);
-    const auto now = Clock::now();
-    auto& q = attempts_[who];
-    while (!q.empty() && now - q.front() >= std::chrono::minutes(1)) q.pop_front();
-    if (static_cast<int>(q.size()) >= kClaimsPerMinute)
-      return std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(q.front() + std::chrono::minutes(1) - now).count());
-    q.push_back(now);
-    return 0;
-  }
-  void give_back(const std::string& who) {
-    std::lock_guard lk(m_);
-    auto& q = attempts_[who];
-    if (!q.empty()) q.pop_back();
-  }
-
- private:
-  std::mutex m_;
-  std::map<std::string, std::deque<Clock::time_point>> attempts_;
-};
+// StaffSessions, PinGuard and ClaimLimiter live in node/guards.hpp (unit-tested there).
 
 // [SECTION] Heartbeats and metrics
 

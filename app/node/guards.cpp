@@ -1,0 +1,84 @@
+#include "node/guards.hpp"
+
+#include <algorithm>
+
+#include "node/pin.hpp"
+
+namespace osb {
+
+// [SECTION] Staff sessions
+
+std::string StaffSessions::open(GuardClock::time_point now) {
+  std::string token = random_hex(32);
+  std::lock_guard lk(m_);
+  sessions_.push_back({token, now + ttl_});
+  return token;
+}
+
+bool StaffSessions::valid(std::string_view token, GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  std::erase_if(sessions_, [&](const Session& s) { return s.expires <= now; });
+  bool found = false;
+  for (const auto& s : sessions_) found |= constant_time_equal(token, s.token);
+  return found;
+}
+
+// [SECTION] PIN lockout per address
+
+long long PinGuard::begin(const std::string& addr, GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  auto& e = by_addr_[addr];
+  if (e.locked_until > now) return std::chrono::ceil<std::chrono::seconds>(e.locked_until - now).count();
+  while (!e.failures.empty() && now - e.failures.front() > kPinWindow) e.failures.pop_front();
+  if (static_cast<int>(e.failures.size()) + e.in_flight >= kPinFailuresBeforeLock) return 1;
+  ++e.in_flight;
+  return 0;
+}
+
+void PinGuard::end(const std::string& addr, bool right, GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  auto& e = by_addr_[addr];
+  --e.in_flight;
+  if (!right) {
+    e.failures.push_back(now);
+    if (static_cast<int>(e.failures.size()) >= kPinFailuresBeforeLock) {
+      e.locked_until = now + kPinWindow;
+      e.failures.clear();
+    }
+  }
+  if (by_addr_.size() > 10000) prune(now);
+}
+
+void PinGuard::prune(GuardClock::time_point now) {
+  std::erase_if(by_addr_, [&](const auto& kv) {
+    return kv.second.in_flight == 0 && kv.second.locked_until <= now &&
+           (kv.second.failures.empty() || now - kv.second.failures.back() > kPinWindow);
+  });
+}
+
+// [SECTION] Claim rate limit
+
+long long ClaimLimiter::reserve(const std::string& who, GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  auto& q = attempts_[who];
+  while (!q.empty() && now - q.front() >= std::chrono::minutes(1)) q.pop_front();
+  if (static_cast<int>(q.size()) >= kClaimsPerMinute)
+    return std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(q.front() + std::chrono::minutes(1) - now).count());
+  q.push_back(now);
+  return 0;
+}
+
+void ClaimLimiter::give_back(const std::string& who) {
+  std::lock_guard lk(m_);
+  auto& q = attempts_[who];
+  if (!q.empty()) q.pop_back();
+}
+
+int ClaimLimiter::count(const std::string& who, GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  auto& q = attempts_[who];
+  while (!q.empty() && now - q.front() >= std::chrono::minutes(1)) q.pop_front();
+  return static_cast<int>(q.size());
+}
+
+}  // namespace osb

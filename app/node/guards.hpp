@@ -1,0 +1,83 @@
+// Open Space Board — the node's guards: staff sessions, the PIN lockout per address, and the
+// claim rate limit per token. Each is a small thread-safe class; the clock is a parameter (the
+// steady clock by default) so tests can walk time forward without sleeping.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace osb {
+
+using GuardClock = std::chrono::steady_clock;
+
+// Limits (docs/api.md "Node limits", docs/security.md).
+inline constexpr int kClaimsPerMinute = 30;
+inline constexpr int kPinFailuresBeforeLock = 5;
+inline constexpr auto kPinWindow = std::chrono::minutes(5);
+
+// [SECTION] Staff sessions
+
+class StaffSessions {
+ public:
+  explicit StaffSessions(std::chrono::seconds ttl) : ttl_(ttl) {}
+  std::chrono::seconds ttl() const { return ttl_; }
+
+  std::string open(GuardClock::time_point now = GuardClock::now());
+  // Compares against every live session in constant time per token.
+  bool valid(std::string_view token, GuardClock::time_point now = GuardClock::now());
+
+ private:
+  struct Session {
+    std::string token;
+    GuardClock::time_point expires;
+  };
+  std::chrono::seconds ttl_;
+  std::mutex m_;
+  std::vector<Session> sessions_;
+};
+
+// [SECTION] PIN lockout per address
+
+// Five wrong PINs within five minutes from one address lock that address for five minutes.
+// Checks in flight count as possible failures, so a burst of parallel guesses still gets at
+// most five PBKDF2 verifications before the lock.
+class PinGuard {
+ public:
+  // 0 when the address may try now (the attempt is then in flight), else seconds to wait.
+  long long begin(const std::string& addr, GuardClock::time_point now = GuardClock::now());
+  void end(const std::string& addr, bool right, GuardClock::time_point now = GuardClock::now());
+
+ private:
+  struct Entry {
+    std::deque<GuardClock::time_point> failures;
+    GuardClock::time_point locked_until{};
+    int in_flight = 0;
+  };
+  void prune(GuardClock::time_point now);
+  std::mutex m_;
+  std::map<std::string, Entry> by_addr_;
+};
+
+// [SECTION] Claim rate limit
+
+// At most 30 claim attempts per rolling minute per token. A slot is reserved before the claim
+// runs and given back when the claim turns out to be an idempotent replay.
+class ClaimLimiter {
+ public:
+  // 0 when a slot was reserved, else the seconds to wait.
+  long long reserve(const std::string& who, GuardClock::time_point now = GuardClock::now());
+  void give_back(const std::string& who);
+  // Attempts of `who` still inside the rolling minute at `now`.
+  int count(const std::string& who, GuardClock::time_point now = GuardClock::now());
+
+ private:
+  std::mutex m_;
+  std::map<std::string, std::deque<GuardClock::time_point>> attempts_;
+};
+
+}  // namespace osb
