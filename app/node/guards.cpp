@@ -58,26 +58,28 @@ void PinGuard::prune(GuardClock::time_point now) {
 
 // [SECTION] Claim rate limit
 
-long long ClaimLimiter::reserve(const std::string& who, GuardClock::time_point now) {
+ClaimLimiter::Reservation ClaimLimiter::reserve(const std::string& who, GuardClock::time_point now) {
   std::lock_guard lk(m_);
   auto& q = attempts_[who];
-  while (!q.empty() && now - q.front() >= std::chrono::minutes(1)) q.pop_front();
+  while (!q.empty() && now - q.front().at >= std::chrono::minutes(1)) q.pop_front();
   if (static_cast<int>(q.size()) >= kClaimsPerMinute)
-    return std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(q.front() + std::chrono::minutes(1) - now).count());
-  q.push_back(now);
-  return 0;
+    return {std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(q.front().at + std::chrono::minutes(1) - now).count()),
+            0};
+  const std::uint64_t ticket = next_ticket_++;
+  q.push_back({now, ticket});
+  return {0, ticket};
 }
 
-void ClaimLimiter::give_back(const std::string& who) {
+void ClaimLimiter::give_back(const std::string& who, std::uint64_t ticket) {
   std::lock_guard lk(m_);
   auto& q = attempts_[who];
-  if (!q.empty()) q.pop_back();
+  std::erase_if(q, [&](const Attempt& a) { return a.ticket == ticket; });
 }
 
 int ClaimLimiter::count(const std::string& who, GuardClock::time_point now) {
   std::lock_guard lk(m_);
   auto& q = attempts_[who];
-  while (!q.empty() && now - q.front() >= std::chrono::minutes(1)) q.pop_front();
+  while (!q.empty() && now - q.front().at >= std::chrono::minutes(1)) q.pop_front();
   return static_cast<int>(q.size());
 }
 

@@ -66,18 +66,27 @@ class PinGuard {
 // [SECTION] Claim rate limit
 
 // At most 30 claim attempts per rolling minute per token. A slot is reserved before the claim
-// runs and given back when the claim turns out to be an idempotent replay.
+// runs and given back when the claim turns out to be an idempotent replay: the replay's own
+// entry goes, so attempts reserved meanwhile by other requests keep their place in the window.
 class ClaimLimiter {
  public:
-  // 0 when a slot was reserved, else the seconds to wait.
-  long long reserve(const std::string& who, GuardClock::time_point now = GuardClock::now());
-  void give_back(const std::string& who);
+  struct Reservation {
+    long long wait_s = 0;      // 0: a slot was reserved; else the seconds to wait
+    std::uint64_t ticket = 0;  // names the reserved entry for give_back
+  };
+  Reservation reserve(const std::string& who, GuardClock::time_point now = GuardClock::now());
+  void give_back(const std::string& who, std::uint64_t ticket);
   // Attempts of `who` still inside the rolling minute at `now`.
   int count(const std::string& who, GuardClock::time_point now = GuardClock::now());
 
  private:
+  struct Attempt {
+    GuardClock::time_point at;
+    std::uint64_t ticket;
+  };
   std::mutex m_;
-  std::map<std::string, std::deque<GuardClock::time_point>> attempts_;
+  std::uint64_t next_ticket_ = 1;
+  std::map<std::string, std::deque<Attempt>> attempts_;
 };
 
 }  // namespace osb

@@ -967,8 +967,9 @@ void post_claim(Service& s, Call& c) {
 
   // Rate limit per token; idempotent replays are not attempts.
   const std::string who = c.caller.role == Caller::Role::Kiosk ? "kiosk:" + c.caller.kiosk_id : "staff:" + c.caller.token;
-  bool reserved = false;
-  if (const long long wait = s.limiter.reserve(who); wait > 0) {
+  std::uint64_t ticket = 0;
+  if (const auto rsv = s.limiter.reserve(who); rsv.wait_s > 0) {
+    const long long wait = rsv.wait_s;
     std::optional<Cell> held;
     {
       auto store = s.pool.acquire();
@@ -982,12 +983,12 @@ void post_claim(Service& s, Call& c) {
                         "Too many claims from this kiosk; try again in " + std::to_string(wait) + " seconds.");
     }
   } else {
-    reserved = true;
+    ticket = rsv.ticket;
   }
 
   const auto now = s.now();
   ClaimResult r = s.write([&](NodeStore& store) { return store.claim(claim, now); });
-  if (r.outcome == ClaimOutcome::Replayed && reserved) s.limiter.give_back(who);
+  if (r.outcome == ClaimOutcome::Replayed && ticket != 0) s.limiter.give_back(who, ticket);
   switch (r.outcome) {
     case ClaimOutcome::Created:
       c.publish_after = r.seq;
