@@ -1,6 +1,7 @@
 #include "store/sqlite.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -151,6 +152,15 @@ void Transaction::commit() {
 // [SECTION] Backup
 
 void backup_database(Database& src, const std::string& dest) {
+  // Owner-only (0600) whatever the umask, like the live database: a backup holds the same
+  // names. Made before SQLite opens it; its journal then gets the same mode.
+  const int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) throw StoreError(SQLITE_CANTOPEN, "cannot create backup " + dest);
+  if (::fchmod(fd, 0600) != 0) {
+    ::close(fd);
+    throw StoreError(SQLITE_CANTOPEN, "cannot make backup " + dest + " owner-only");
+  }
+  ::close(fd);
   sqlite3* out = nullptr;
   int rc = sqlite3_open_v2(dest.c_str(), &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {

@@ -1,6 +1,8 @@
 // `openspace-node backup` and `openspace-node morning-reset` on real SQLite files.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -196,4 +198,18 @@ TEST_CASE("import-claims refuses ended slots unless --allow-past") {
   const NodeConfig cfg = load_node_config(config);
   NodeStore store(cfg.database, cfg.event);
   CHECK(store.cell_of_claim("past-00001"));
+}
+
+TEST_CASE("backup subcommand: the copy is owner-only (0600) whatever the umask") {
+  Site site;
+  site.claim("claim-0001", "2030-03-11");
+  const mode_t old = ::umask(0);
+  const int rc = run({"openspace-node", "backup", "--config", site.config});
+  ::umask(old);
+  REQUIRE(rc == 0);
+  const auto kept = list_backups(site.cfg.backup_dir);
+  REQUIRE(kept.size() == 1);
+  struct stat st{};
+  REQUIRE(::stat(kept[0].c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
 }

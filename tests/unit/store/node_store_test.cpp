@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -240,4 +242,21 @@ TEST_CASE("an online backup is a complete, openable copy") {
   NodeStore copy(d.file("backup.db"), sample_event());
   CHECK(copy.epoch() == s.epoch());
   CHECK(copy.cell({"2030-03-11", "A", "10:00"})->state == CellState::Claimed);
+}
+
+TEST_CASE("an online backup is owner-only (0600) whatever the umask") {
+  TempDir d;
+  NodeStore s(d.file("node.db"), sample_event());
+  const mode_t old = ::umask(022);
+  backup_database(s.database(), d.file("backup.db"));
+  // A file that already exists with wider rights is narrowed too.
+  d.write("old-backup.db", "");
+  ::chmod(d.file("old-backup.db").c_str(), 0644);
+  backup_database(s.database(), d.file("old-backup.db"));
+  ::umask(old);
+  struct stat st{};
+  REQUIRE(::stat(d.file("backup.db").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::stat(d.file("old-backup.db").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
 }
