@@ -85,6 +85,27 @@ std::optional<Cell> cell_of(const std::string& body) {
   return std::nullopt;
 }
 
+// True when `body` is the contract's error JSON ({"error","message"}) with a code the node gives
+// to a claim with status `status`. Only such an answer is final: a captive portal, a proxy or a
+// wrong node path may answer 404 (or 400, 409, 413) with a page of its own, and that must never
+// turn a pending claim into a lost one.
+bool is_final_claim_error(int status, const std::string& body) {
+  const auto parsed = json::parse_object(body);
+  const auto* j = std::get_if<json::json>(&parsed);
+  if (!j) return false;
+  const auto code = j->find("error");
+  const auto message = j->find("message");
+  if (code == j->end() || !code->is_string() || message == j->end() || !message->is_string()) return false;
+  const std::string c = code->get<std::string>();
+  switch (status) {
+    case 400: return c == "invalid";
+    case 404: return c == "not_found";
+    case 409: return c == "taken" || c == "blocked" || c == "past" || c == "claim_id_reused" || c == "removed";
+    case 413: return c == "too_large";
+    default: return false;
+  }
+}
+
 // One sentence for staff about a failed exchange.
 std::string describe_failure(const HttpResponse& r, const std::string& url) {
   if (r.status == 0) return "The node at " + url + " cannot be reached (" + r.transport_error + ").";
@@ -385,10 +406,18 @@ struct SyncWorker::Impl {
           if (!wait_for(backoff_ms(failures, rng), true)) break;
           continue;
         }
+        if ((s == 400 || s == 404 || s == 409 || s == 413) && !is_final_claim_error(s, r.body)) {
+          // Not the node's answer (an HTML page from a captive portal or a proxy, a wrong node
+          // path): the claim stays pending ("Sending…") and is retried with backoff.
+          ++failures;
+          failed("The node's address answered " + std::to_string(s) +
+                 " with something that is not the node's answer (a wrong node address, a captive portal or a proxy).");
+          if (!wait_for(backoff_ms(failures, rng), true)) break;
+          continue;
+        }
         if (s == 400 || s == 404 || s == 409 || s == 413) {
           // A final answer: this claim will never be accepted. Keep it, with the node's reason.
-          Error e = json::decode_error(r.body);
-          if (e.code == "bad_answer") e = Error{s == 404 ? "not_found" : s == 409 ? "taken" : "invalid", e.message};
+          const Error e = json::decode_error(r.body);
           store->claim_lost(claim.claim_id, e, cell_of(r.body));
           outbox_count = store->outbox_size();
           failures = 0;

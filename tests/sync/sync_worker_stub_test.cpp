@@ -207,6 +207,83 @@ TEST_CASE("a 429 makes the worker wait Retry-After before the next attempt, then
   CHECK(r.cell({"2030-03-11", "A", "10:00"})->state == CellState::Claimed);
 }
 
+TEST_CASE("an HTML 404 (captive portal, proxy, wrong path) keeps the claim pending until the node's real answer") {
+  TempDir d;
+  StubNode node;
+  node.set_claim_answer([&](const httplib::Request&, httplib::Response& res, int) {
+    res.status = 404;
+    res.set_content("<!doctype html><title>Not Found</title><p>Please log in to the venue Wi-Fi.</p>", "text/html");
+  });
+  const std::string replica = d.file("replica.db");
+  {
+    ReplicaStore r(replica);
+    r.replace_board(node.board());
+    REQUIRE_FALSE(r.enqueue_claim(sample_claim()));
+  }
+  EventLog events;
+  SyncWorker w(options_for(node.url(), replica), events.callback());
+  w.start();
+  // Several HTML 404s: every one is retried, none makes the claim lost.
+  REQUIRE(wait_until([&] { return node.seen_posts().size() >= 3; }));
+  CHECK(events.count(SyncEvent::ClaimLost) == 0);
+  {
+    ReplicaStore r(replica);
+    CHECK(r.outbox_size() == 1);
+    CHECK(r.lost_claims(false).empty());
+  }
+  CHECK(w.status().last_error.find("404") != std::string::npos);
+  // A JSON 404 of another shape (no known code) is not final either.
+  node.set_claim_answer([&](const httplib::Request&, httplib::Response& res, int) {
+    res.status = 404;
+    res.set_content(R"({"error":"no_route","message":"No such upstream."})", "application/json");
+  });
+  const auto before = node.seen_posts().size();
+  REQUIRE(wait_until([&] { return node.seen_posts().size() >= before + 2; }));
+  CHECK(events.count(SyncEvent::ClaimLost) == 0);
+  // The real node answers: the same claim goes through.
+  node.set_claim_answer([&](const httplib::Request& req, httplib::Response& res, int) {
+    const auto claim = std::get<Claim>(json::decode_claim_request(req.body));
+    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, claim.title, claim.host, claim.description, claim.claim_id, "", 2};
+    res.status = 201;
+    res.set_content(json::dump(json::json{{"cell", json::encode(c)}, {"seq", 2}}), "application/json");
+  });
+  REQUIRE(wait_until([&] { return events.count(SyncEvent::ClaimDelivered) == 1; }, 5s));
+  w.stop();
+  CHECK(events.count(SyncEvent::ClaimLost) == 0);
+  ReplicaStore r(replica);
+  CHECK(r.outbox_size() == 0);
+  CHECK(r.cell({"2030-03-11", "A", "10:00"})->state == CellState::Claimed);
+}
+
+TEST_CASE("the node's JSON 409 taken is final: the claim is lost with the node's reason") {
+  TempDir d;
+  StubNode node;
+  node.set_claim_answer([&](const httplib::Request& req, httplib::Response& res, int) {
+    const auto claim = std::get<Claim>(json::decode_claim_request(req.body));
+    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, "Other", "Someone", "", "other-claim-1", "", 2};
+    res.status = 409;
+    res.set_content(json::dump(json::json{{"error", "taken"}, {"message", "This slot was just taken."}, {"cell", json::encode(c)}}),
+                    "application/json");
+  });
+  const std::string replica = d.file("replica.db");
+  {
+    ReplicaStore r(replica);
+    r.replace_board(node.board());
+    REQUIRE_FALSE(r.enqueue_claim(sample_claim()));
+  }
+  EventLog events;
+  SyncWorker w(options_for(node.url(), replica), events.callback());
+  w.start();
+  REQUIRE(wait_until([&] { return events.count(SyncEvent::ClaimLost) == 1; }, 5s));
+  w.stop();
+  CHECK(node.seen_posts().size() == 1);
+  ReplicaStore r(replica);
+  CHECK(r.outbox_size() == 0);
+  const auto lost = r.lost_claims(false);
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].error.code == "taken");
+}
+
 TEST_CASE("with no node to answer since the start, the worker is Offline at once (not Reconnecting) and says why") {
   TempDir d;
   int port = 0;
