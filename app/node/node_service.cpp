@@ -882,12 +882,32 @@ std::string web_day(const Event& e, const std::string& asked, const LocalTime& n
   return e.days.empty() ? now.day : e.days.back();
 }
 
-bool not_modified(Call& c, const BoardSnapshot& snap) {
-  c.res.set_header("ETag", snap.etag);
+bool not_modified(Call& c, const std::string& etag) {
+  c.res.set_header("ETag", etag);
   c.res.set_header("Cache-Control", "no-cache");
-  if (!etag_matches(c.req, snap.etag)) return false;
+  if (!etag_matches(c.req, etag)) return false;
   c.res.status = 304;
   return true;
+}
+
+bool not_modified(Call& c, const BoardSnapshot& snap) { return not_modified(c, snap.etag); }
+
+// The ETag of a page that depends on the clock (Now/Past, today's tab, an announcement that
+// expires): "<epoch>-<seq>-<venue day>-<HHMM>" where HHMM is the last moment at or before now
+// when the page could change (midnight, a slot's start or end, the announcement's `until`). A
+// reload at a slot boundary then gets the new page, not a 304 for the old one.
+std::string timed_etag(const Board& b, const LocalTime& now) {
+  int boundary = 0;
+  auto consider = [&](int m) {
+    if (m <= now.minute && m > boundary) boundary = m;
+  };
+  for (const auto& slot : b.event.slots) {
+    consider(slot.start);
+    consider(slot.end);
+  }
+  if (b.announcement)
+    if (const auto until = parse_hhmm(b.announcement->until)) consider(*until);
+  return "\"" + b.epoch + "-" + std::to_string(b.seq) + "-" + now.day + "-" + format_hhmm(boundary) + "\"";
 }
 
 void get_web_board(Service& s, Call& c) {
@@ -900,8 +920,8 @@ void get_web_board(Service& s, Call& c) {
                       "text/html; charset=utf-8");
     return;
   }
-  if (not_modified(c, *snap)) return;
   const auto now = s.now();
+  if (not_modified(c, timed_etag(*snap->board, now))) return;
   c.res.status = 200;
   c.res.set_content(web::board_page(*snap->board, web_day(snap->board->event, asked, now), now), "text/html; charset=utf-8");
 }
@@ -944,13 +964,14 @@ void get_session(Service& s, Call& c) {
                       "text/html; charset=utf-8");
     return;
   }
-  if (not_modified(c, *snap)) return;
+  // The calendar file does not depend on the clock; the page does.
+  const auto now = s.now();
+  if (not_modified(c, ics_wanted ? snap->etag : timed_etag(*snap->board, now))) return;
   c.res.status = 200;
   if (ics_wanted) {
     c.res.set_content(ics::calendar(snap->board->event, {*cell}, s.clock, base_url(c.req)), "text/calendar; charset=utf-8");
     return;
   }
-  const auto now = s.now();
   auto page = web::session_page(*snap->board, id, now);
   c.res.set_content(page ? *page : std::string("<!doctype html><meta charset=utf-8><p>Session not found.</p>"),
                     "text/html; charset=utf-8");
