@@ -22,7 +22,7 @@ int usage(int code) {
   std::fprintf(code ? stderr : stdout,
                "usage: openspace-node --config node.toml [--listen HOST:PORT] [--db PATH]\n"
                "       openspace-node hash-pin PIN     prints the value for node.toml [auth].staff_pin\n"
-               "       openspace-node backup|morning-reset|import-claims --config node.toml ...   (maintenance)\n");
+               "       openspace-node backup|restore|morning-reset|import-claims --config node.toml ...   (maintenance)\n");
   return code;
 }
 

@@ -1,6 +1,7 @@
 // Open Space Board — `openspace-node backup` and `openspace-node morning-reset`.
 //
 // [SECTION] Backups
+// [SECTION] Restore
 // [SECTION] Arguments
 // [SECTION] Subcommands
 // [SECTION] import-claims
@@ -8,8 +9,13 @@
 // Both work on the database file directly, while the node may be running: SQLite WAL lets the
 // backup read a consistent snapshot, and the reset is one IMMEDIATE transaction that waits on
 // busy_timeout behind the node's writers. The reset takes a seq like any change, so kiosks and
-// web pages learn of it through the change log.
+// web pages learn of it through the change log. Restore is the exception: it wants the node
+// stopped, and refuses while something answers at the listen address.
 #include "node/maintenance.hpp"
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -73,6 +79,12 @@ std::string backup_node_database(const NodeConfig& cfg, std::chrono::system_cloc
     Database src(cfg.database, /*create=*/false);
     backup_database(src, partial.string());
   }
+  // The copy gets its own epoch: should it ever be restored (even with a plain cp), every kiosk
+  // that saw the board after the backup reloads it whole (contract §4.4).
+  {
+    Database copy(partial.string(), /*create=*/false);
+    write_new_epoch(copy);
+  }
   fs::rename(partial, dest, ec);
   if (ec) throw StoreError(0, "cannot rename the backup to " + dest.string() + ": " + ec.message());
 
@@ -87,6 +99,85 @@ std::string backup_node_database(const NodeConfig& cfg, std::chrono::system_cloc
   return dest.string();
 }
 
+// [SECTION] Restore
+
+namespace {
+
+// True when something accepts connections at the node's listen address (the node still runs).
+bool node_listening(const NodeConfig& cfg) {
+  if (cfg.listen_port <= 0) return false;
+  std::string host = cfg.listen_host;
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host == "::" || host == "[::]") host = "::1";
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(cfg.listen_port).c_str(), &hints, &res) != 0) return false;
+  bool up = false;
+  for (addrinfo* a = res; a && !up; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    up = ::connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+    ::close(fd);
+  }
+  ::freeaddrinfo(res);
+  return up;
+}
+
+}  // namespace
+
+RestoreResult restore_node_database(const NodeConfig& cfg, const std::string& backup, std::chrono::system_clock::time_point now) {
+  std::error_code ec;
+  if (!fs::is_regular_file(backup, ec)) throw StoreError(0, "the backup " + backup + " does not exist or is not a file");
+  if (node_listening(cfg))
+    throw StoreError(0, "the node still answers on " + cfg.listen_host + ":" + std::to_string(cfg.listen_port) +
+                            "; stop it first (sudo systemctl stop openspace-node)");
+  const fs::path db(cfg.database);
+  if (!db.parent_path().empty()) fs::create_directories(db.parent_path(), ec);
+  const fs::path restoring = db.string() + ".restoring";
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(restoring.string() + suffix, ec);
+
+  RestoreResult out;
+  // Copied with the backup API (so a WAL beside the backup is included) into a new owner-only
+  // file, checked, given a new epoch; the live file is touched only once all of that worked.
+  try {
+    {
+      Database src(backup, /*create=*/false);
+      backup_database(src, restoring.string());
+    }
+    Database copy(restoring.string(), /*create=*/false);
+    {
+      Statement check(copy, "PRAGMA quick_check");
+      if (!check.step() || check.text(0) != "ok") throw StoreError(0, "the backup " + backup + " is damaged (quick_check failed)");
+    }
+    write_new_epoch(copy);
+    Statement q(copy, "SELECT (SELECT value FROM meta WHERE key = 'epoch'), (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq')");
+    q.step();
+    out.epoch = q.text(0);
+    out.seq = q.int64(1);
+  } catch (const StoreError& e) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(restoring.string() + suffix, ec);
+    if (e.code == 0) throw;
+    throw StoreError(e.code, "the backup " + backup + " cannot be read as a board database: " + e.what());
+  }
+
+  // The database being replaced is kept beside it, with its WAL, never deleted.
+  if (fs::exists(db, ec)) {
+    const std::string stamp = backup_file_name(now).substr(5, 15);  // YYYYMMDD-HHMMSS
+    out.kept = db.string() + ".before-restore-" + stamp;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const fs::path from = db.string() + suffix;
+      if (!fs::exists(from, ec)) continue;
+      fs::rename(from, out.kept + suffix, ec);
+      if (ec) throw StoreError(0, "cannot move " + from.string() + " aside: " + ec.message());
+    }
+  }
+  fs::rename(restoring, db, ec);
+  if (ec) throw StoreError(0, "cannot put the restored database at " + db.string() + ": " + ec.message());
+  return out;
+}
+
 // [SECTION] Arguments
 
 namespace {
@@ -94,13 +185,13 @@ namespace {
 struct Args {
   std::string config;
   std::string day;
-  std::string file;       // import-claims: the JSON file
+  std::string file;       // import-claims: the JSON file; restore: the backup
   bool allow_past = false;
   bool help = false;
   std::string error;  // one line when the arguments are wrong
 };
 
-enum class Extra { None, Day, Import };
+enum class Extra { None, Day, Import, Restore };
 
 Args parse_args(int argc, char** argv, Extra extra) {
   const bool allow_day = extra == Extra::Day;
@@ -111,7 +202,7 @@ Args parse_args(int argc, char** argv, Extra extra) {
       a.help = true;
     } else if (extra == Extra::Import && s == "--allow-past") {
       a.allow_past = true;
-    } else if (extra == Extra::Import && a.file.empty() && !s.empty() && s[0] != '-') {
+    } else if ((extra == Extra::Import || extra == Extra::Restore) && a.file.empty() && !s.empty() && s[0] != '-') {
       a.file = s;
     } else if (s == "--config" || (allow_day && s == "--day")) {
       if (i + 1 >= argc) {
@@ -126,6 +217,7 @@ Args parse_args(int argc, char** argv, Extra extra) {
   }
   if (!a.help && a.error.empty() && a.config.empty()) a.error = "--config node.toml is required";
   if (!a.help && a.error.empty() && extra == Extra::Import && a.file.empty()) a.error = "give the JSON file of claims to import";
+  if (!a.help && a.error.empty() && extra == Extra::Restore && a.file.empty()) a.error = "give the backup file to restore";
   return a;
 }
 
@@ -151,6 +243,34 @@ int run_backup(int argc, char** argv) {
     return 2;
   } catch (const StoreError& e) {
     std::fprintf(stderr, "openspace-node backup: %s\n", e.what());
+    return 1;
+  }
+}
+
+int run_restore(int argc, char** argv) {
+  const Args a = parse_args(argc, argv, Extra::Restore);
+  if (a.help) {
+    std::printf("usage: openspace-node restore --config node.toml BACKUP.db\n"
+                "  With the node stopped: puts BACKUP.db in place of [node] database with a new epoch (every kiosk reloads),\n"
+                "  keeping the replaced database beside it as <database>.before-restore-YYYYMMDD-HHMMSS.\n");
+    return 0;
+  }
+  if (!a.error.empty()) {
+    std::fprintf(stderr, "openspace-node restore: %s\n", a.error.c_str());
+    return 2;
+  }
+  try {
+    const NodeConfig cfg = load_node_config(a.config);
+    const RestoreResult r = restore_node_database(cfg, a.file, std::chrono::system_clock::now());
+    std::printf("restore: %s now holds %s (seq %lld) with the new epoch %s.\n", cfg.database.c_str(), a.file.c_str(),
+                static_cast<long long>(r.seq), r.epoch.c_str());
+    if (!r.kept.empty()) std::printf("restore: the replaced database is kept as %s.\n", r.kept.c_str());
+    return 0;
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "openspace-node restore: %s.\n", e.what());
     return 1;
   }
 }
@@ -293,6 +413,7 @@ int run_maintenance_subcommand(int argc, char** argv) {
   if (argc < 2) return -1;
   if (std::strcmp(argv[1], "import-claims") == 0) return run_import_claims(argc, argv);
   if (std::strcmp(argv[1], "backup") == 0) return run_backup(argc, argv);
+  if (std::strcmp(argv[1], "restore") == 0) return run_restore(argc, argv);
   if (std::strcmp(argv[1], "morning-reset") == 0) return run_morning_reset(argc, argv);
   return -1;
 }

@@ -3,9 +3,11 @@
 // API, keeping the last N) and `openspace-node morning-reset --config node.toml` (back up, then
 // reset today's claims into the archive, only when [reset] auto = true), and
 // `openspace-node import-claims --config node.toml FILE.json [--allow-past]` (claims put on the
-// board through NodeStore with the API's rules: planned sessions, paper fallback, sample data).
+// board through NodeStore with the API's rules: planned sessions, paper fallback, sample data),
+// and `openspace-node restore --config node.toml BACKUP.db` (a backup back in place, new epoch).
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,18 @@ std::string backup_file_name(std::chrono::system_clock::time_point t);
 // oldest node-*.db backups beyond cfg.backup_keep. Returns the new backup's path. Throws
 // StoreError when the database cannot be read or the backup cannot be written.
 std::string backup_node_database(const NodeConfig& cfg, std::chrono::system_clock::time_point now);
+
+struct RestoreResult {
+  std::string epoch;  // the restored board's new epoch
+  std::int64_t seq = 0;
+  std::string kept;   // where the replaced database went ("" when there was none)
+};
+
+// `openspace-node restore`: with the node stopped, copies `backup` into cfg.database with a new
+// epoch, keeping the replaced database (and its WAL) as <database>.before-restore-YYYYMMDD-HHMMSS.
+// Throws StoreError (nothing changed) when the node still answers at its listen address, or the
+// backup is missing, damaged or not a board database.
+RestoreResult restore_node_database(const NodeConfig& cfg, const std::string& backup, std::chrono::system_clock::time_point now);
 
 // The backups in `dir` (node-YYYYMMDD-HHMMSS.db), oldest first.
 std::vector<std::string> list_backups(const std::string& dir);

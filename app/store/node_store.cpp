@@ -73,6 +73,19 @@ Error err(const char* code, std::string message) { return Error{code, std::move(
 
 }  // namespace
 
+void write_new_epoch(Database& db) {
+  int version = 0;
+  try {
+    version = db.user_version();
+  } catch (const StoreError&) {
+    throw StoreError(0, db.path() + " is not an Open Space Board database");
+  }
+  if (version < 1 || version > kNodeSchemaVersion)
+    throw StoreError(0, db.path() + " is not an Open Space Board database this program can use (schema " + std::to_string(version) + ")");
+  db.prepare("UPDATE meta SET value = ? WHERE key = 'epoch'").bind_all(new_epoch()).run();
+  if (db.changes() != 1) throw StoreError(0, db.path() + " has no epoch: it is not an Open Space Board database");
+}
+
 NodeStore::NodeStore(const std::string& path, const Event& event) : db_(path), event_(event) {
   migrate();
   seed();

@@ -64,6 +64,11 @@ struct AnnouncementResult {
   std::int64_t seq = 0;
 };
 
+// Gives the board database `db` a new epoch, so every client that knew the old one reloads the
+// whole board (a backup copy, a restore: contract §4.4). Throws StoreError when `db` is not a
+// board database.
+void write_new_epoch(Database& db);
+
 class NodeStore {
  public:
   // Opens (or creates) the database, migrates the schema and makes sure a cell exists for every

@@ -213,3 +213,86 @@ TEST_CASE("backup subcommand: the copy is owner-only (0600) whatever the umask")
   REQUIRE(::stat(kept[0].c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 }
+
+TEST_CASE("backup: the copy carries a new epoch, so restoring it with a plain copy makes every kiosk reload") {
+  Site site;
+  site.claim("claim-0001", "2030-03-11");
+  std::string live_epoch;
+  {
+    NodeStore live(site.cfg.database, site.cfg.event);
+    live_epoch = live.epoch();
+  }
+  const std::string a = backup_node_database(site.cfg, std::chrono::system_clock::now());
+  const std::string b = backup_node_database(site.cfg, std::chrono::system_clock::now() + std::chrono::seconds(1));
+  NodeStore copy_a(a, site.cfg.event);
+  NodeStore copy_b(b, site.cfg.event);
+  CHECK(copy_a.epoch() != live_epoch);
+  CHECK(copy_b.epoch() != live_epoch);
+  CHECK(copy_a.epoch() != copy_b.epoch());
+  CHECK(copy_a.claimed_cells().size() == 1);
+}
+
+TEST_CASE("restore subcommand: the backup in place with a new epoch each time, the replaced file kept") {
+  Site site;
+  site.claim("claim-0001", "2030-03-11");
+  REQUIRE(run({"openspace-node", "backup", "--config", site.config}) == 0);
+  const std::string backup = list_backups(site.cfg.backup_dir).at(0);
+  std::string backup_epoch;
+  {
+    NodeStore b(backup, site.cfg.event);
+    backup_epoch = b.epoch();
+  }
+  site.claim("claim-0002", "2030-03-12");  // after the backup: not in it
+
+  const mode_t old = ::umask(0);
+  const int rc = run({"openspace-node", "restore", "--config", site.config, backup});
+  ::umask(old);
+  REQUIRE(rc == 0);
+  std::string first_epoch;
+  {
+    NodeStore restored(site.cfg.database, site.cfg.event);
+    first_epoch = restored.epoch();
+    CHECK(first_epoch != backup_epoch);
+    const auto claimed = restored.claimed_cells();
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].claim_id == "claim-0001");
+  }
+  struct stat st{};
+  REQUIRE(::stat(site.cfg.database.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  // The replaced database is kept beside it, with the claim made after the backup.
+  std::vector<std::string> kept;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(site.cfg.database).parent_path()))
+    if (e.path().filename().string().find(".before-restore-") != std::string::npos &&
+        e.path().filename().string().find("-wal") == std::string::npos && e.path().filename().string().find("-shm") == std::string::npos)
+      kept.push_back(e.path().string());
+  REQUIRE(kept.size() == 1);
+  {
+    NodeStore before(kept[0], site.cfg.event);
+    CHECK(before.claimed_cells().size() == 2);
+  }
+
+  // The same backup restored again: yet another epoch (a kiosk of the first restore reloads too).
+  REQUIRE(run({"openspace-node", "restore", "--config", site.config, backup}) == 0);
+  NodeStore again(site.cfg.database, site.cfg.event);
+  CHECK(again.epoch() != first_epoch);
+  CHECK(again.epoch() != backup_epoch);
+}
+
+TEST_CASE("restore subcommand: a missing or foreign file changes nothing and exits 1, no file exits 2") {
+  Site site;
+  site.claim("claim-0001", "2030-03-11");
+  std::string epoch;
+  {
+    NodeStore live(site.cfg.database, site.cfg.event);
+    epoch = live.epoch();
+  }
+  CHECK(run({"openspace-node", "restore", "--config", site.config}) == 2);
+  CHECK(run({"openspace-node", "restore", "--config", site.config, site.dir.file("none.db")}) == 1);
+  site.dir.write("notes.db", "these are not the droids\n");
+  CHECK(run({"openspace-node", "restore", "--config", site.config, site.dir.file("notes.db")}) == 1);
+  NodeStore live(site.cfg.database, site.cfg.event);
+  CHECK(live.epoch() == epoch);
+  CHECK(live.claimed_cells().size() == 1);
+  CHECK_FALSE(std::filesystem::exists(site.cfg.database + ".restoring"));
+}

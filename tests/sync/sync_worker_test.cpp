@@ -2,6 +2,14 @@
 // real replica files in a temp folder, real libcurl. Every wait is a condition with a deadline.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "codec/codec.hpp"
+#include "support/fault_proxy.hpp"
 #include "support/node_harness.hpp"
 #include "support/temp_dir.hpp"
 #include "sync_support.hpp"
@@ -239,4 +247,92 @@ TEST_CASE("the heartbeat headers reach GET /api/v1/kiosks") {
   }));
   CHECK(row["lag_ms"].get<long long>() >= 0);
   CHECK(row["lag_ms"].get<long long>() < 60000);
+}
+
+namespace {
+// Runs `openspace-node <args>`; returns its exit code and what it printed.
+std::pair<int, std::string> node_cli(const std::string& args) {
+  const std::string cmd = OPENSPACE_BINARY_DIR "/app/node/openspace-node " + args + " 2>&1";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  char buf[1024];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// Staff changes (announcements) until the node's seq is `target`.
+void advance_to(NodeHarness& node, std::int64_t target) {
+  std::int64_t seq = node.get("/api/v1/board").json()["seq"].get<std::int64_t>();
+  REQUIRE(seq <= target);
+  while (seq < target) {
+    const auto r = node.put("/api/v1/announcement", nlohmann::json{{"text", "Note " + std::to_string(seq)}}.dump(), node.staff_token());
+    REQUIRE(r.status == 200);
+    seq = r.json()["seq"].get<std::int64_t>();
+  }
+}
+
+// The cells of a board as comparable text: key, state, claim, title, host, label.
+std::vector<std::string> cell_lines(const nlohmann::json& cells) {
+  std::vector<std::string> out;
+  for (const auto& c : cells)
+    out.push_back(c["day"].get<std::string>() + " " + c["room"].get<std::string>() + " " + c["start"].get<std::string>() + " " +
+                  c["state"].get<std::string>() + " " + c.value("claim_id", "") + " " + c.value("title", "") + " " +
+                  c.value("host", "") + " " + c.value("label", ""));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a kiosk offline while the node is restored from an older backup gets 410, reloads, and ends equal to the node") {
+  NodeHarness node;
+  FaultProxy link(node.port());  // the kiosk's network: Drop = offline
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  const std::string day = tomorrow();
+  REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("claim-kept-1", day, "A", "10:00"), node.token("hallway-1")).status == 201);
+  advance_to(node, 100);
+  const auto [backup_rc, backup_out] = node_cli("backup --config '" + node.config_path() + "'");
+  REQUIRE(backup_rc == 0);
+  const std::string backup = backup_out.substr(0, backup_out.find('\n'));
+
+  // After the backup: a claim the restored node will not have, then up to seq 120.
+  REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("claim-gone-1", day, "C", "10:00"), node.token("hallway-1")).status == 201);
+  advance_to(node, 120);
+  const std::string old_epoch = node.get("/api/v1/board").json()["epoch"].get<std::string>();
+  SyncOptions o = options_for(node, replica);
+  o.node_url = link.url();
+  SyncWorker w(o, nullptr);
+  w.start();
+  ReplicaStore reader(replica);
+  REQUIRE(wait_until([&] { return reader.has_board() && reader.seq() == 120 && online(w); }));
+  REQUIRE(reader.cell({day, "C", "10:00"})->state == CellState::Claimed);
+
+  // The kiosk loses the network at seq 120; meanwhile the node fails and is restored from the
+  // backup (deploy.md: stop, drop the WAL, copy) and passes 120 again with other changes.
+  link.set_mode(FaultProxy::Mode::Drop);
+  link.kill_all();
+  REQUIRE(wait_until([&] { return !online(w); }));
+  REQUIRE(node.stop() == 0);
+  for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(node.db_path() + suffix);
+  std::filesystem::copy_file(backup, node.db_path(), std::filesystem::copy_options::overwrite_existing);
+  node.restart();
+  REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("claim-new-1", day, "B", "11:00"), node.token("hallway-1")).status == 201);
+  advance_to(node, 125);
+  const auto board = node.get("/api/v1/board").json();
+  CHECK(board["epoch"].get<std::string>() != old_epoch);
+
+  // The kiosk is back: told 410, it reloads the whole board.
+  link.set_mode(FaultProxy::Mode::Pass);
+  CHECK(wait_until([&] { return reader.epoch() == board["epoch"].get<std::string>() && reader.seq() == 125; }, 10s));
+  w.stop();
+  CHECK(node.log().find("GET /api/v1/changes 410") != std::string::npos);
+  CHECK(reader.cell({day, "C", "10:00"})->state == CellState::Open);
+  CHECK(reader.cell({day, "B", "11:00"})->claim_id == "claim-new-1");
+  nlohmann::json replica_cells = nlohmann::json::array();
+  for (const auto& c : reader.board().cells) replica_cells.push_back(json::encode(c));
+  CHECK(cell_lines(replica_cells) == cell_lines(board["cells"]));
+  CHECK(reader.announcement().value_or(Announcement{}).text == board["announcement"]["text"].get<std::string>());
 }
