@@ -7,6 +7,7 @@
 // [SECTION] import-schedule
 // [SECTION] main
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ const char* kHelp =
     "\n"
     "commands:\n"
     "  login                          ask for the staff PIN and keep a staff token\n"
-    "  logout                         forget the staff token\n"
+    "  logout                         end the staff session on the node and forget the token\n"
     "  status                         per day claimed/open/blocked, announcement, kiosks\n"
     "  reset DAY [--yes]              archive every session of DAY (asks first unless --yes)\n"
     "  block DAY ROOM START LABEL     block a slot (e.g. block 2011-03-11 A 10:00 \"Keynote\")\n"
@@ -111,11 +112,34 @@ fs::path token_path() {
   return fs::path(home ? home : ".") / ".local" / "state" / "openspace" / "staff-token";
 }
 
-std::optional<std::string> read_token() {
+// Overwrites a secret (PIN, token) in memory with OPENSSL_cleanse, whole buffer, then empties it.
+void wipe(std::string& s) {
+  if (s.capacity() > 0) OPENSSL_cleanse(s.data(), s.capacity());
+  s.clear();
+}
+
+// A staff token held in memory: wiped when it goes out of scope.
+class Secret {
+ public:
+  explicit Secret(std::string s) : s_(std::move(s)) {}
+  Secret(const Secret&) = delete;
+  Secret& operator=(const Secret&) = delete;
+  Secret(Secret&& o) noexcept : s_(std::move(o.s_)) { wipe(o.s_); }
+  ~Secret() { wipe(s_); }
+  operator const std::string&() const { return s_; }
+
+ private:
+  std::string s_;
+};
+
+std::optional<Secret> read_token() {
   std::ifstream in(token_path());
   std::string t;
-  if (!in || !std::getline(in, t) || t.empty()) return std::nullopt;
-  return t;
+  if (!in || !std::getline(in, t) || t.empty()) {
+    wipe(t);
+    return std::nullopt;
+  }
+  return std::optional<Secret>(std::in_place, std::move(t));
 }
 
 bool write_token(const std::string& token) {
@@ -125,8 +149,9 @@ bool write_token(const std::string& token) {
   const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return false;
   ::fchmod(fd, 0600);  // also when the file existed with wider permissions
-  const std::string line = token + "\n";
+  std::string line = token + "\n";
   const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  wipe(line);
   return ::close(fd) == 0 && ok;
 }
 
@@ -184,6 +209,8 @@ class Node {
     else if (method == "POST") r = cli_.Post(path.c_str(), h, body, "application/json");
     else if (method == "PUT") r = cli_.Put(path.c_str(), h, body, content_type);
     else r = cli_.Delete(path.c_str(), h, body, "application/json");
+    for (auto& [name, value] : h)
+      if (name == "Authorization") wipe(value);
     if (!r) return std::nullopt;
     return Reply{r->status, r->body};
   }
@@ -209,35 +236,50 @@ struct Context {
   Node& node;
 };
 
-std::optional<std::string> staff_token_or_fail(int& code) {
+std::optional<Secret> staff_token_or_fail(int& code) {
   auto t = read_token();
   if (!t) code = fail(kNotLoggedIn, "not logged in; run `openspace-admin login` first.");
   return t;
 }
 
 int cmd_login(Context& c) {
-  const std::string pin = read_pin();
+  std::string pin = read_pin();
   if (pin.empty()) return fail(kUsage, "no PIN given.");
-  const auto r = c.node.call("POST", "/api/v1/staff/session", Json{{"pin", pin}}.dump());
+  std::string body = Json{{"pin", pin}}.dump();
+  wipe(pin);
+  auto r = c.node.call("POST", "/api/v1/staff/session", body);
+  wipe(body);
   if (!r) return report(r, c.node);
   if (r->status == 401) return fail(kRefused, "wrong PIN.");
   if (r->status == 429)
     return fail(kRefused, "too many wrong PINs from this machine; wait five minutes and try again.");
   if (r->status != 200) return report(r, c.node);
-  const Json j = Json::parse(r->body, nullptr, false);
+  Json j = Json::parse(r->body, nullptr, false);
+  wipe(r->body);
   if (!j.is_object() || !j.contains("token") || !j["token"].is_string())
     return fail(kRefused, "the node sent an unexpected answer to the login.");
-  if (!write_token(j["token"].get<std::string>()))
-    return fail(kUsage, "cannot write the staff token to " + token_path().string() + ".");
+  std::string& token = j["token"].get_ref<std::string&>();
+  const bool written = write_token(token);
+  wipe(token);
+  if (!written) return fail(kUsage, "cannot write the staff token to " + token_path().string() + ".");
   const long long hours = j.value("expires_in", 0LL) / 3600;
   std::printf("Logged in to %s; the staff token is valid for %lld hours.\n", c.node.url().c_str(), hours);
   return kOk;
 }
 
-int cmd_logout(Context&) {
+// Ends the session on the node (DELETE /api/v1/staff/session), then forgets the token here.
+// The local token goes in every case: a node that cannot be reached is said, not fatal.
+int cmd_logout(Context& c) {
+  const auto token = read_token();
+  std::optional<Reply> r;
+  if (token) r = c.node.call("DELETE", "/api/v1/staff/session", "", *token);
   std::error_code ec;
   fs::remove(token_path(), ec);
-  std::printf("Logged out.\n");
+  if (token && !r)
+    return fail(kUnreachable, "logged out here, but the node at " + c.node.url() +
+                                  " cannot be reached, so the staff session stays valid there until it expires.");
+  if (r && r->status != 200 && r->status != 401) return report(r, c.node);
+  std::printf(r && r->status == 200 ? "Logged out; the node ended the staff session.\n" : "Logged out.\n");
   return kOk;
 }
 

@@ -8,19 +8,51 @@ namespace osb {
 
 // [SECTION] Staff sessions
 
+StaffSessions::~StaffSessions() {
+  for (auto& s : sessions_) wipe_secret(s.token);
+}
+
+void StaffSessions::expire_locked(GuardClock::time_point now) {
+  std::erase_if(sessions_, [&](Session& s) {
+    if (s.expires > now) return false;
+    wipe_secret(s.token);
+    return true;
+  });
+}
+
 std::string StaffSessions::open(GuardClock::time_point now) {
   std::string token = random_hex(32);
   std::lock_guard lk(m_);
-  sessions_.push_back({token, now + ttl_});
+  sessions_.push_back({token, now + ttl_, next_id_++});
   return token;
 }
 
-bool StaffSessions::valid(std::string_view token, GuardClock::time_point now) {
+std::uint64_t StaffSessions::find(std::string_view token, GuardClock::time_point now) {
   std::lock_guard lk(m_);
-  std::erase_if(sessions_, [&](const Session& s) { return s.expires <= now; });
-  bool found = false;
-  for (const auto& s : sessions_) found |= constant_time_equal(token, s.token);
+  expire_locked(now);
+  std::uint64_t found = 0;
+  for (const auto& s : sessions_)
+    if (constant_time_equal(token, s.token)) found = s.id;
   return found;
+}
+
+bool StaffSessions::revoke(std::string_view token, GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  expire_locked(now);
+  bool found = false;
+  for (auto& s : sessions_)
+    if (constant_time_equal(token, s.token)) {
+      found = true;
+      s.expires = now;  // expire_locked below wipes and drops it
+    }
+  expire_locked(now);
+  return found;
+}
+
+std::size_t StaffSessions::live(GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  expire_locked(now);
+  return sessions_.size();
 }
 
 // [SECTION] PIN lockout per address

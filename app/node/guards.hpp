@@ -22,22 +22,33 @@ inline constexpr auto kPinWindow = std::chrono::minutes(5);
 
 // [SECTION] Staff sessions
 
+// Tokens of sessions that expired or were revoked are wiped from memory (wipe_secret).
 class StaffSessions {
  public:
   explicit StaffSessions(std::chrono::seconds ttl) : ttl_(ttl) {}
+  ~StaffSessions();
   std::chrono::seconds ttl() const { return ttl_; }
 
   std::string open(GuardClock::time_point now = GuardClock::now());
-  // Compares against every live session in constant time per token.
-  bool valid(std::string_view token, GuardClock::time_point now = GuardClock::now());
+  // The live session's number (never 0) for `token`, else 0. Compares against every live
+  // session in constant time per token. The number names the session in the claim limiter, so
+  // no copy of the token is kept elsewhere.
+  std::uint64_t find(std::string_view token, GuardClock::time_point now = GuardClock::now());
+  bool valid(std::string_view token, GuardClock::time_point now = GuardClock::now()) { return find(token, now) != 0; }
+  // Ends the session with `token` (logout, lock): true when it was live.
+  bool revoke(std::string_view token, GuardClock::time_point now = GuardClock::now());
+  std::size_t live(GuardClock::time_point now = GuardClock::now());
 
  private:
   struct Session {
     std::string token;
     GuardClock::time_point expires;
+    std::uint64_t id;
   };
+  void expire_locked(GuardClock::time_point now);
   std::chrono::seconds ttl_;
   std::mutex m_;
+  std::uint64_t next_id_ = 1;
   std::vector<Session> sessions_;
 };
 

@@ -381,8 +381,13 @@ enum class Access { Anyone, Kiosk, Staff };
 
 struct Caller {
   enum class Role { None, Kiosk, Staff } role = Role::None;
-  std::string kiosk_id;  // for kiosk tokens
-  std::string token;     // the bearer token as sent (never logged)
+  std::string kiosk_id;             // for kiosk tokens
+  std::string token;                // the bearer token as sent (never logged; wiped when done)
+  std::uint64_t staff_session = 0;  // StaffSessions' number for a staff token
+  Caller() = default;
+  Caller(const Caller&) = default;
+  Caller& operator=(const Caller&) = default;
+  ~Caller() { wipe_secret(token); }
 };
 
 struct Call {
@@ -489,7 +494,11 @@ struct Service : http::Handler {
         c.role = Caller::Role::Kiosk;
         c.kiosk_id = id;
       }
-    if (c.role == Caller::Role::None && sessions.valid(c.token)) c.role = Caller::Role::Staff;
+    if (c.role == Caller::Role::None)
+      if (const std::uint64_t id = sessions.find(c.token)) {
+        c.role = Caller::Role::Staff;
+        c.staff_session = id;
+      }
     return c;
   }
 
@@ -987,7 +996,8 @@ void post_claim(Service& s, Call& c) {
   Claim claim = std::get<Claim>(decoded);
 
   // Rate limit per token; idempotent replays are not attempts.
-  const std::string who = c.caller.role == Caller::Role::Kiosk ? "kiosk:" + c.caller.kiosk_id : "staff:" + c.caller.token;
+  const std::string who = c.caller.role == Caller::Role::Kiosk ? "kiosk:" + c.caller.kiosk_id
+                                                                : "staff:" + std::to_string(c.caller.staff_session);
   std::uint64_t ticket = 0;
   if (const auto rsv = s.limiter.reserve(who); rsv.wait_s > 0) {
     const long long wait = rsv.wait_s;
@@ -1046,6 +1056,8 @@ void delete_claim(Service& s, Call& c) {
 
 void post_session(Service& s, Call& c) {
   auto decoded = json::decode_pin_request(c.req.body);
+  // The request body holds the PIN as well: wipe it now, nothing reads it after the handler.
+  wipe_secret(const_cast<std::string&>(c.req.body));
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
   const std::string addr = c.req.remote_addr;
   if (const long long wait = s.pin_guard.begin(addr); wait > 0) {
@@ -1053,18 +1065,31 @@ void post_session(Service& s, Call& c) {
     return send_error(c.res, 429, "locked_out",
                       "Too many wrong PINs from this address; try again in " + std::to_string((wait + 59) / 60) + " minute(s).");
   }
-  // PBKDF2 is slow on purpose: it runs here without holding any lock.
+  // PBKDF2 is slow on purpose: it runs here without holding any lock. The PIN's copy is wiped
+  // as soon as it was checked.
+  std::string& pin = std::get<std::string>(decoded);
   bool right = false;
   try {
-    right = verify_pin(std::get<std::string>(decoded), s.config.staff_pin_hash);
+    right = verify_pin(pin, s.config.staff_pin_hash);
   } catch (...) {
+    wipe_secret(pin);
     s.pin_guard.end(addr, false);
     throw;
   }
+  wipe_secret(pin);
   s.pin_guard.end(addr, right);
   if (!right) return send_error(c.res, 401, "unauthorized", "Wrong PIN.");
-  const std::string token = s.sessions.open();
-  send_json(c.res, 200, Json{{"token", token}, {"expires_in", s.sessions.ttl().count()}});
+  std::string token = s.sessions.open();
+  Json answer{{"token", token}, {"expires_in", s.sessions.ttl().count()}};
+  send_json(c.res, 200, answer);
+  wipe_secret(token);
+  wipe_secret(answer["token"].get_ref<std::string&>());
+}
+
+// Logout and Lock: the staff token of this request stops working at once, on every client.
+void delete_session(Service& s, Call& c) {
+  s.sessions.revoke(c.caller.token);
+  send_json(c.res, 200, Json{{"revoked", true}});
 }
 
 void post_reset(Service& s, Call& c) {
@@ -1247,6 +1272,7 @@ void Service::add_routes() {
   route("POST", "/api/v1/claims", Access::Kiosk, h(post_claim));
   route("DELETE", "/api/v1/claims/{claim_id}", Access::Staff, h(delete_claim));
   route("POST", "/api/v1/staff/session", Access::Anyone, h(post_session));
+  route("DELETE", "/api/v1/staff/session", Access::Staff, h(delete_session));
   route("POST", "/api/v1/days/{day}/reset", Access::Staff, h(post_reset));
   route("PUT", "/api/v1/cells/{day}/{room}/{start}/block", Access::Staff, h(put_block));
   route("DELETE", "/api/v1/cells/{day}/{room}/{start}/block", Access::Staff, h(delete_block));

@@ -80,6 +80,11 @@ bool verify_pin(std::string_view pin, std::string_view stored) {
   return CRYPTO_memcmp(got.data(), expected.data(), 32) == 0;
 }
 
+void wipe_secret(std::string& s) {
+  if (s.capacity() > 0) OPENSSL_cleanse(s.data(), s.capacity());
+  s.clear();
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -17,5 +17,9 @@ bool verify_pin(std::string_view pin, std::string_view stored);
 bool constant_time_equal(std::string_view a, std::string_view b);
 // `n` random bytes as lowercase hex (for tokens and salts), from the OS's CSPRNG.
 std::string random_hex(int n_bytes);
+// Overwrites a secret (a PIN, a token) in memory with OPENSSL_cleanse, which the compiler may
+// not optimise away, then empties the string. The whole buffer is wiped, so a short string kept
+// inside the std::string object itself is covered too.
+void wipe_secret(std::string& s);
 
 }  // namespace osb

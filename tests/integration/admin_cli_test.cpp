@@ -151,3 +151,31 @@ TEST_CASE("openspace-admin: archive and kiosk times are in venue time, not UTC")
   CHECK(shows_venue_time(r.out.substr(r.out.find("room-a"))));
   CHECK(r.out.find("Z ") == std::string::npos);
 }
+
+TEST_CASE("openspace-admin: logout ends the staff session on the node, not only here") {
+  NodeHarness node;
+  osb::test::TempDir state;
+  auto run = [&](std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--node", node.url()});
+    return admin(state, args, input);
+  };
+  REQUIRE(run({"login"}, "2468\n").rc == 0);
+  std::string token = slurp(state.file("openspace/staff-token"));
+  while (!token.empty() && token.back() == '\n') token.pop_back();
+  REQUIRE(node.get("/api/v1/kiosks", token).status == 200);
+  const auto r = run({"logout"});
+  CHECK(r.rc == 0);
+  CHECK(r.out.find("the node ended the staff session") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(state.file("openspace/staff-token")));
+  // A copy of the token (a stolen one, say) no longer works.
+  CHECK(node.get("/api/v1/kiosks", token).status == 401);
+  // Logging out again with no token is fine.
+  CHECK(run({"logout"}).rc == 0);
+  // With the node gone, the local token still goes, and the message says the session may live on.
+  REQUIRE(run({"login"}, "2468\n").rc == 0);
+  node.stop();
+  const auto gone = run({"logout"});
+  CHECK(gone.rc == 3);
+  CHECK(gone.err.find("stays valid there") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(state.file("openspace/staff-token")));
+}

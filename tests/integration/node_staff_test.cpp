@@ -7,6 +7,25 @@
 using osb::test::NodeHarness;
 using Json = nlohmann::json;
 
+TEST_CASE("staff: DELETE /api/v1/staff/session revokes that session on the node, and only that one") {
+  NodeHarness node;
+  const auto login = [&] {
+    const auto r = node.post("/api/v1/staff/session", std::string("{\"pin\":\"") + osb::test::kStaffPin + "\"}");
+    REQUIRE(r.status == 200);
+    return r.json()["token"].get<std::string>();
+  };
+  const std::string a = login();
+  const std::string b = login();
+  CHECK(node.del("/api/v1/staff/session").status == 401);
+  CHECK(node.del("/api/v1/staff/session", node.token("room-a")).status == 403);
+  const auto r = node.del("/api/v1/staff/session", a);
+  CHECK(r.status == 200);
+  CHECK(r.json() == Json{{"revoked", true}});
+  CHECK(node.get("/api/v1/kiosks", a).status == 401);
+  CHECK(node.del("/api/v1/staff/session", a).status == 401);  // already ended
+  CHECK(node.get("/api/v1/kiosks", b).status == 200);        // another staff member stays logged in
+}
+
 TEST_CASE("staff: block and unblock a cell") {
   NodeHarness node;
   const std::string staff = node.staff_token();

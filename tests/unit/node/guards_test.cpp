@@ -33,3 +33,22 @@ TEST_CASE("claim limiter: give_back removes the replayed attempt's own entry, no
   lim.give_back("kiosk:a", replay.ticket);
   CHECK(lim.count("kiosk:a", t0 + 80s) == kClaimsPerMinute - 1);
 }
+
+TEST_CASE("staff sessions: a token works until it expires or is revoked, revoking one leaves the others") {
+  StaffSessions sessions(std::chrono::hours(8));
+  const auto t0 = GuardClock::time_point{} + 1h;
+  const std::string a = sessions.open(t0);
+  const std::string b = sessions.open(t0 + 1min);
+  CHECK(sessions.find(a, t0 + 1h) != 0);
+  CHECK(sessions.find(a, t0 + 1h) != sessions.find(b, t0 + 1h));
+  CHECK(sessions.find("not-a-token", t0 + 1h) == 0);
+  CHECK(sessions.revoke(a, t0 + 2h));
+  CHECK_FALSE(sessions.valid(a, t0 + 2h));
+  CHECK_FALSE(sessions.revoke(a, t0 + 2h));
+  CHECK(sessions.valid(b, t0 + 2h));
+  CHECK(sessions.live(t0 + 2h) == 1);
+  // Expiry after the ttl, on the monotonic clock.
+  CHECK(sessions.valid(b, t0 + 1min + 8h - 1s));
+  CHECK_FALSE(sessions.valid(b, t0 + 1min + 8h));
+  CHECK(sessions.live(t0 + 9h) == 0);
+}

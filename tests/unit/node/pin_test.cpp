@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "node/pin.hpp"
 
 using namespace osb;
@@ -23,4 +25,16 @@ TEST_CASE("constant-time equality and random tokens") {
   CHECK_FALSE(constant_time_equal("abc", "abcd"));
   CHECK(random_hex(16).size() == 32);
   CHECK(random_hex(16) != random_hex(16));
+}
+
+TEST_CASE("wipe_secret zeroes the whole buffer of a long and of a short (in-object) secret") {
+  for (std::size_t n : {4u, 64u}) {
+    std::string s(n, '7');
+    const char* p = s.data();
+    const std::size_t cap = s.capacity();
+    wipe_secret(s);
+    CHECK(s.empty());
+    CHECK(s.data() == p);  // clear() keeps the buffer, so reading it is still defined
+    CHECK(std::all_of(p, p + cap, [](char ch) { return ch == 0; }));
+  }
 }
