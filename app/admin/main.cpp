@@ -251,8 +251,11 @@ int cmd_login(Context& c) {
   wipe(body);
   if (!r) return report(r, c.node);
   if (r->status == 401) return fail(kRefused, "wrong PIN.");
-  if (r->status == 429)
+  if (r->status == 429) {
+    const osb::Error e = osb::json::decode_error(r->body);
+    if (e.code == "pin_throttled") return fail(kRefused, e.message);  // node-wide, says how long
     return fail(kRefused, "too many wrong PINs from this machine; wait five minutes and try again.");
+  }
   if (r->status != 200) return report(r, c.node);
   Json j = Json::parse(r->body, nullptr, false);
   wipe(r->body);
@@ -366,6 +369,14 @@ int cmd_status(Context& c) {
                 k["last_seen"].is_null() ? "never" : osb::venue_time_words(clock, text(k["last_seen"]), today).c_str(),
                 text(k["version"]).c_str(),
                 text(k["outbox"]).c_str(), lag.c_str());
+  }
+  if (const auto& p = j.value("pin_checks", Json()); p.is_object()) {
+    const long long wrong = p.value("wrong_pins_10min", 0LL);
+    if (p.value("throttled", false))
+      std::printf("PIN checks: throttled node-wide after %lld wrong PINs in 10 minutes; one check every %lld s.\n", wrong,
+                  p.value("delay_s", 0LL));
+    else
+      std::printf("PIN checks: %lld wrong PIN%s in the last 10 minutes.\n", wrong, wrong == 1 ? "" : "s");
   }
   return kOk;
 }

@@ -261,6 +261,20 @@ NodeConfig load_node_config(const std::string& path) {
   if (c.staff_pin_hash.rfind("pbkdf2-sha256$", 0) != 0)
     ar.fail_key("staff_pin", "must be the output of `openspace-node hash-pin PIN`, never the PIN itself");
   c.staff_token_hours = static_cast<int>(ar.integer("staff_token_hours", 8, 1, 72));
+  if (const toml::array* proxies = ar.array("trusted_proxies", false)) {
+    for (std::size_t i = 0; i < proxies->size(); ++i) {
+      const std::string key = "auth.trusted_proxies[" + std::to_string(i) + "]";
+      const toml::node& n = (*proxies)[i];
+      if (!n.is_string()) fail(path, key + " must be a string, an IP address such as \"127.0.0.1\"");
+      std::string text = **n.as_string();
+      const auto ip = canonical_ip(text);
+      for (char& ch : text)
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';  // the message stays one line
+      if (!ip)
+        fail(path, key + " \"" + text + "\" is not an IP address; give single addresses such as \"127.0.0.1\" or \"::1\" (no ranges)");
+      c.trusted_proxies.push_back(*ip);
+    }
+  }
   if (const toml::table* kiosks = ar.table("kiosks", false)) {
     for (const auto& [k, v] : *kiosks) {
       const std::string id(k.str());

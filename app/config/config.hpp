@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/model.hpp"
 
@@ -37,6 +38,8 @@ struct NodeConfig {
   Event event;                 // loaded from event_file
   std::string staff_pin_hash;  // output of `openspace-node hash-pin`
   int staff_token_hours = 8;
+  // Reverse proxies whose X-Forwarded-For names the client (canonical IP addresses).
+  std::vector<std::string> trusted_proxies;
   std::map<std::string, std::string> kiosk_tokens;  // kiosk id -> bearer token
   int threads = 64;            // accepted for older files; the event-driven server needs no thread per connection
   NodeLimits limits;

@@ -1,5 +1,9 @@
 #include "core/validate.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+
 #include "core/text.hpp"
 #include "core/time.hpp"
 
@@ -72,6 +76,19 @@ std::optional<Error> normalize_announcement(Announcement& a) {
   if (!a.until.empty() && !parse_hhmm(a.until))
     return Error{"invalid", "until must be a time of day as HH:MM, e.g. 18:00."};
   return std::nullopt;
+}
+
+std::optional<std::string> canonical_ip(std::string_view text) {
+  if (text.empty() || text.size() > 45) return std::nullopt;
+  const std::string t(text);
+  char out[INET6_ADDRSTRLEN];
+  unsigned char v4[4];
+  if (::inet_pton(AF_INET, t.c_str(), v4) == 1) return std::string(::inet_ntop(AF_INET, v4, out, sizeof out));
+  unsigned char v6[16];
+  if (::inet_pton(AF_INET6, t.c_str(), v6) != 1) return std::nullopt;
+  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(mapped, mapped + 12, v6)) return std::string(::inet_ntop(AF_INET, v6 + 12, out, sizeof out));
+  return std::string(::inet_ntop(AF_INET6, v6, out, sizeof out));
 }
 
 }  // namespace osb

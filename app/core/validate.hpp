@@ -45,6 +45,10 @@ bool is_valid_claim_id(std::string_view id);
 // [A-Za-z0-9_-]{1,16}.
 bool is_valid_room_id(std::string_view id);
 
+// The canonical text of an IPv4 or IPv6 address ("127.0.0.1", "::1", "2001:db8::1"), or nullopt.
+// An IPv4-mapped IPv6 address ("::ffff:10.0.0.1") is given as IPv4, so one client has one name.
+std::optional<std::string> canonical_ip(std::string_view text);
+
 // Trims title/host/description in place and checks every field of a claim's shape.
 // Whether day/room/start exist is the caller's question (404, not 400).
 std::optional<Error> normalize_claim(Claim& claim);

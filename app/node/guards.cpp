@@ -88,6 +88,59 @@ void PinGuard::prune(GuardClock::time_point now) {
   });
 }
 
+// [SECTION] PIN cap for the whole node
+
+void PinCap::prune_locked(GuardClock::time_point now) {
+  while (!failures_.empty() && now - failures_.front() >= kPinCapWindow) failures_.pop_front();
+  if (throttled_ && failures_.empty() && in_flight_ == 0) {
+    throttled_ = false;  // ten quiet minutes
+    delay_ = std::chrono::seconds(0);
+  }
+}
+
+long long PinCap::begin(GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  prune_locked(now);
+  if (!throttled_) {
+    // Checks in flight count as possible failures, as in PinGuard.
+    if (static_cast<int>(failures_.size()) + in_flight_ >= kPinCapFailures) return 1;
+    ++in_flight_;
+    return 0;
+  }
+  if (in_flight_ > 0) return std::max<long long>(1, delay_.count());
+  if (now < next_allowed_) return std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(next_allowed_ - now).count());
+  ++in_flight_;
+  next_allowed_ = now + delay_;
+  return 0;
+}
+
+void PinCap::end(bool right, GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  --in_flight_;
+  if (right) return;
+  failures_.push_back(now);
+  if (throttled_) {
+    delay_ = std::min<std::chrono::seconds>(delay_ * 2, kPinCapMaxDelay);
+  } else if (static_cast<int>(failures_.size()) >= kPinCapFailures) {
+    throttled_ = true;
+    delay_ = std::chrono::seconds(1);
+  } else {
+    return;
+  }
+  next_allowed_ = now + delay_;
+}
+
+PinCap::State PinCap::state(GuardClock::time_point now) {
+  std::lock_guard lk(m_);
+  prune_locked(now);
+  State st;
+  st.throttled = throttled_;
+  st.wrong_recent = static_cast<int>(failures_.size());
+  st.delay_s = throttled_ ? delay_.count() : 0;
+  if (throttled_ && now < next_allowed_) st.retry_after_s = std::chrono::ceil<std::chrono::seconds>(next_allowed_ - now).count();
+  return st;
+}
+
 // [SECTION] Claim rate limit
 
 ClaimLimiter::Reservation ClaimLimiter::reserve(const std::string& who, GuardClock::time_point now) {

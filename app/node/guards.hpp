@@ -74,6 +74,42 @@ class PinGuard {
   std::map<std::string, Entry> by_addr_;
 };
 
+// [SECTION] PIN cap for the whole node
+
+// Per-address lockouts do not stop a guesser with many addresses (IPv6 gives plenty). So, node
+// wide: once 20 wrong PINs came within 10 minutes, from any addresses, PIN checks are throttled:
+// one check at a time, each after a delay that doubles with every further wrong PIN (1 s, 2 s,
+// 4 s ... at most 5 minutes); other checks answer 429 with the seconds to wait. The throttle
+// lifts when 10 minutes pass without a wrong PIN. A right PIN does not lift it (the guesser is
+// still at work); staff sessions already open keep working throughout.
+inline constexpr int kPinCapFailures = 20;
+inline constexpr auto kPinCapWindow = std::chrono::minutes(10);
+inline constexpr auto kPinCapMaxDelay = std::chrono::minutes(5);
+
+class PinCap {
+ public:
+  // 0 when a PIN check may run now (it is then in flight), else seconds to wait.
+  long long begin(GuardClock::time_point now = GuardClock::now());
+  void end(bool right, GuardClock::time_point now = GuardClock::now());
+
+  struct State {
+    bool throttled = false;
+    int wrong_recent = 0;      // wrong PINs node-wide within the last 10 minutes
+    long long delay_s = 0;     // the current delay between checks while throttled
+    long long retry_after_s = 0;  // until the next check may run (0: now)
+  };
+  State state(GuardClock::time_point now = GuardClock::now());
+
+ private:
+  void prune_locked(GuardClock::time_point now);
+  std::mutex m_;
+  std::deque<GuardClock::time_point> failures_;
+  bool throttled_ = false;
+  std::chrono::seconds delay_{0};
+  GuardClock::time_point next_allowed_{};
+  int in_flight_ = 0;
+};
+
 // [SECTION] Claim rate limit
 
 // At most 30 claim attempts per rolling minute per token. A slot is reserved before the claim

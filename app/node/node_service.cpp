@@ -32,6 +32,7 @@
 
 #include "codec/codec.hpp"
 #include "http/server.hpp"
+#include "core/validate.hpp"
 #include "web/ics.hpp"
 #include "node/guards.hpp"
 #include "node/pin.hpp"
@@ -436,6 +437,7 @@ struct Service : http::Handler {
   std::map<std::int64_t, std::string> changes_cache;
   StaffSessions sessions;
   PinGuard pin_guard;
+  PinCap pin_cap;
   ClaimLimiter limiter;
   std::mutex heartbeat_mutex;
   std::map<std::string, Heartbeat> heartbeats;
@@ -500,6 +502,38 @@ struct Service : http::Handler {
         c.staff_session = id;
       }
     return c;
+  }
+
+  // The client's address: the peer, or, when the peer is a trusted proxy ([auth]
+  // trusted_proxies), the rightmost X-Forwarded-For entry that is not a trusted proxy. The one
+  // place that reads the transport's remote address.
+  std::string client_address(const Call& c) const {
+    const std::string peer = canonical_ip(c.req.remote_addr).value_or(printable(c.req.remote_addr, 64));
+    const auto trusted = [&](const std::string& a) {
+      return std::find(config.trusted_proxies.begin(), config.trusted_proxies.end(), a) != config.trusted_proxies.end();
+    };
+    if (!trusted(peer)) return peer;
+    const std::string xff = c.req.get_header_value("X-Forwarded-For");
+    std::string leftmost;
+    std::size_t end = xff.size();
+    while (end > 0) {
+      const std::size_t comma = xff.rfind(',', end - 1);
+      const std::size_t begin = comma == std::string::npos ? 0 : comma + 1;
+      std::string entry = xff.substr(begin, end - begin);
+      entry.erase(0, entry.find_first_not_of(" \t"));
+      entry.erase(entry.find_last_not_of(" \t") + 1);
+      if (!entry.empty()) {
+        // "[v6]:port" and "v4:port" name the address too.
+        if (entry.front() == '[' && entry.find(']') != std::string::npos) entry = entry.substr(1, entry.find(']') - 1);
+        else if (std::count(entry.begin(), entry.end(), ':') == 1) entry.resize(entry.find(':'));
+        const std::string addr = canonical_ip(entry).value_or(printable(entry, 64));
+        if (!trusted(addr)) return addr;
+        leftmost = addr;
+      }
+      if (comma == std::string::npos) break;
+      end = comma;
+    }
+    return leftmost.empty() ? peer : leftmost;
   }
 
   // Kiosks report their state in headers on every request; kept in memory only.
@@ -1059,11 +1093,19 @@ void post_session(Service& s, Call& c) {
   // The request body holds the PIN as well: wipe it now, nothing reads it after the handler.
   wipe_secret(const_cast<std::string&>(c.req.body));
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
-  const std::string addr = c.req.remote_addr;
+  const std::string addr = s.client_address(c);
   if (const long long wait = s.pin_guard.begin(addr); wait > 0) {
     c.res.set_header("Retry-After", std::to_string(wait));
     return send_error(c.res, 429, "locked_out",
                       "Too many wrong PINs from this address; try again in " + std::to_string((wait + 59) / 60) + " minute(s).");
+  }
+  // Node-wide: many wrong PINs from anywhere slow every PIN check down (guards.hpp PinCap).
+  if (const long long wait = s.pin_cap.begin(); wait > 0) {
+    s.pin_guard.end(addr, true);  // this check did not run: nothing to count against the address
+    c.res.set_header("Retry-After", std::to_string(wait));
+    return send_error(c.res, 429, "pin_throttled",
+                      "The node is slowing down PIN checks after many wrong PINs; try again in " + std::to_string(wait) +
+                          " seconds.");
   }
   // PBKDF2 is slow on purpose: it runs here without holding any lock. The PIN's copy is wiped
   // as soon as it was checked.
@@ -1074,10 +1116,12 @@ void post_session(Service& s, Call& c) {
   } catch (...) {
     wipe_secret(pin);
     s.pin_guard.end(addr, false);
+    s.pin_cap.end(false);
     throw;
   }
   wipe_secret(pin);
   s.pin_guard.end(addr, right);
+  s.pin_cap.end(right);
   if (!right) return send_error(c.res, 401, "unauthorized", "Wrong PIN.");
   std::string token = s.sessions.open();
   Json answer{{"token", token}, {"expires_in", s.sessions.ttl().count()}};
@@ -1182,8 +1226,18 @@ void get_archive(Service& s, Call& c) {
   send_json(c.res, 200, Json{{"claims", list}});
 }
 
+// The node-wide PIN throttle as staff see it (GET /api/v1/kiosks "pin_checks", /metrics).
+Json pin_checks_json(Service& s) {
+  const PinCap::State st = s.pin_cap.state();
+  return Json{{"throttled", st.throttled},
+              {"wrong_pins_10min", st.wrong_recent},
+              {"delay_s", st.delay_s},
+              {"retry_after_s", st.retry_after_s}};
+}
+
 void get_kiosks(Service& s, Call& c) {
   Json list = Json::array();
+  const Json pin_checks = pin_checks_json(s);
   std::lock_guard lk(s.heartbeat_mutex);
   for (const auto& [id, h] : s.heartbeats) {
     Json k{{"id", id}};
@@ -1193,7 +1247,7 @@ void get_kiosks(Service& s, Call& c) {
     k["lag_ms"] = h.lag_ms ? Json(*h.lag_ms) : Json(nullptr);
     list.push_back(std::move(k));
   }
-  send_json(c.res, 200, Json{{"kiosks", list}});
+  send_json(c.res, 200, Json{{"kiosks", list}, {"pin_checks", pin_checks}});
 }
 
 // [SECTION] Handlers: health and metrics
@@ -1246,6 +1300,16 @@ void get_metrics(Service& s, Call& c) {
   out += "openspace_connections_refused_total " + std::to_string(st.refused_total) + "\n";
   out += "# HELP openspace_requests_queued Requests waiting for a worker.\n# TYPE openspace_requests_queued gauge\n";
   out += "openspace_requests_queued " + std::to_string(st.queued) + "\n";
+  const PinCap::State pin = s.pin_cap.state();
+  out += "# HELP openspace_pin_wrong_recent Wrong staff PINs node-wide within the last 10 minutes.\n";
+  out += "# TYPE openspace_pin_wrong_recent gauge\n";
+  out += "openspace_pin_wrong_recent " + std::to_string(pin.wrong_recent) + "\n";
+  out += "# HELP openspace_pin_throttled 1 while PIN checks are throttled node-wide (20 wrong PINs within 10 minutes).\n";
+  out += "# TYPE openspace_pin_throttled gauge\n";
+  out += "openspace_pin_throttled " + std::to_string(pin.throttled ? 1 : 0) + "\n";
+  out += "# HELP openspace_pin_delay_seconds Seconds between PIN checks while throttled (0 otherwise).\n";
+  out += "# TYPE openspace_pin_delay_seconds gauge\n";
+  out += "openspace_pin_delay_seconds " + std::to_string(pin.delay_s) + "\n";
   std::int64_t seq = s.hub.seq();
   try {
     auto store = s.pool.acquire();

@@ -163,6 +163,7 @@ TEST_CASE("openspace-admin: logout ends the staff session on the node, not only 
   std::string token = slurp(state.file("openspace/staff-token"));
   while (!token.empty() && token.back() == '\n') token.pop_back();
   REQUIRE(node.get("/api/v1/kiosks", token).status == 200);
+  CHECK(run({"status"}).out.find("PIN checks: 0 wrong PINs in the last 10 minutes.") != std::string::npos);
   const auto r = run({"logout"});
   CHECK(r.rc == 0);
   CHECK(r.out.find("the node ended the staff session") != std::string::npos);

@@ -303,3 +303,67 @@ TEST_CASE("404 and 405 answer JSON") {
   CHECK(na.error() == "method_not_allowed");
   CHECK(na.header("Allow") == "GET");
 }
+
+namespace {
+osb::test::HttpReply pin_from(NodeHarness& node, const std::string& pin, const std::string& forwarded_for) {
+  httplib::Headers h;
+  if (!forwarded_for.empty()) h.emplace("X-Forwarded-For", forwarded_for);
+  return node.post("/api/v1/staff/session", "{\"pin\":\"" + pin + "\"}", "", h);
+}
+}  // namespace
+
+TEST_CASE("PIN lockout behind a trusted proxy: X-Forwarded-For names the client, rightmost untrusted entry") {
+  osb::test::NodeOptions o;
+  o.auth_extra = "trusted_proxies = [\"127.0.0.1\", \"192.0.2.1\"]";
+  NodeHarness node(o);
+  for (int i = 0; i < 5; ++i) CHECK(pin_from(node, "1111", "203.0.113.5").status == 401);
+  CHECK(pin_from(node, "2468", "203.0.113.5").status == 429);
+  // Entries a client put in front of the proxy's own do not help it: the rightmost untrusted one counts.
+  CHECK(pin_from(node, "2468", "198.51.100.9, 203.0.113.5").status == 429);
+  CHECK(pin_from(node, "2468", "203.0.113.5, 192.0.2.1").status == 429);  // through a second trusted proxy
+  // Another staff member behind the same proxy is not locked out.
+  CHECK(pin_from(node, "1111", "203.0.113.6").status == 401);
+  CHECK(pin_from(node, "2468", "203.0.113.6").status == 200);
+  CHECK(pin_from(node, "2468", "").status == 200);  // the proxy's own address
+}
+
+TEST_CASE("PIN lockout without trusted proxies: X-Forwarded-For is ignored") {
+  NodeHarness node;
+  for (int i = 0; i < 5; ++i) CHECK(pin_from(node, "1111", "203.0.113." + std::to_string(i + 1)).status == 401);
+  const auto r = pin_from(node, "2468", "203.0.113.77");
+  CHECK(r.status == 429);
+  CHECK(r.error() == "locked_out");
+}
+
+TEST_CASE("PIN cap: 20 wrong PINs node-wide from 20 addresses throttle every PIN check, shown in metrics and the fleet list") {
+  osb::test::NodeOptions o;
+  o.auth_extra = "trusted_proxies = [\"127.0.0.1\"]";
+  NodeHarness node(o);
+  const std::string staff = node.staff_token();
+  auto kiosks = node.get("/api/v1/kiosks", staff).json();
+  CHECK(kiosks["pin_checks"]["throttled"] == false);
+  // Each guess from a new address, so the per-address lockout never bites.
+  int checked = 0;
+  osb::test::HttpReply throttled;
+  for (int i = 0; i < 40 && throttled.status == 0; ++i) {
+    const auto r = pin_from(node, "1111", "2001:db8::" + std::to_string(i + 1));
+    if (r.status == 401) ++checked;
+    else if (r.status == 429) throttled = r;
+    else FAIL("unexpected answer " << r.status);
+  }
+  REQUIRE(throttled.status == 429);
+  CHECK(throttled.error() == "pin_throttled");
+  CHECK(std::stoi(throttled.header("Retry-After")) >= 1);
+  CHECK(checked >= 20);
+  CHECK(checked <= 21);  // 20, then one per delay (1 s at first)
+  // A fresh address with the right PIN has to wait too.
+  CHECK(pin_from(node, "2468", "2001:db8::99").status == 429);
+  const std::string metrics = node.get("/metrics").body;
+  CHECK(metrics.find("\nopenspace_pin_throttled 1\n") != std::string::npos);
+  CHECK(metrics.find("\nopenspace_pin_wrong_recent " + std::to_string(checked) + "\n") != std::string::npos);
+  kiosks = node.get("/api/v1/kiosks", staff).json();  // an open staff session keeps working
+  CHECK(kiosks["pin_checks"]["throttled"] == true);
+  CHECK(kiosks["pin_checks"]["wrong_pins_10min"] == checked);
+  CHECK(kiosks["pin_checks"]["delay_s"].get<int>() >= 1);
+  CHECK(kiosks["kiosks"].is_array());
+}

@@ -91,6 +91,7 @@ struct NodeOptions {
   int threads = 0;          // [node] threads; 0 = the default
   std::string event_name = "Test Open Spaces";
   std::string extra_node_toml;  // appended to node.toml (e.g. a [limits] table)
+  std::string auth_extra;   // more [auth] lines, e.g. "trusted_proxies = [\"127.0.0.1\"]"
 };
 
 // Writes event.toml + node.toml for `o` into `dir`; returns the node.toml path.
@@ -111,7 +112,9 @@ inline std::string write_node_config(const TempDir& dir, NodeOptions& o, std::ma
   for (const auto& id : ids) tokens[id] = "test-token-for-" + id;
   std::string node = "[node]\nlisten = \"127.0.0.1:0\"\ndatabase = \"node.db\"\nevent = \"event.toml\"\n";
   if (o.threads > 0) node += "threads = " + std::to_string(o.threads) + "\n";
-  node += "\n[auth]\nstaff_pin = \"" + std::string(kStaffPinHash) + "\"\nstaff_token_hours = 8\n\n[auth.kiosks]\n";
+  node += "\n[auth]\nstaff_pin = \"" + std::string(kStaffPinHash) + "\"\nstaff_token_hours = 8\n";
+  if (!o.auth_extra.empty()) node += o.auth_extra + "\n";
+  node += "\n[auth.kiosks]\n";
   for (const auto& [id, tok] : tokens) node += id + " = \"" + tok + "\"\n";
   node += o.extra_node_toml;
   return dir.write("node.toml", node);

@@ -138,6 +138,27 @@ TEST_CASE("node.toml: short tokens, plain PINs and bad listen addresses are name
   CHECK(error_of([&] { load_node_config(p); }) == d.file("missing.toml") + ": cannot read the file (no such file)");
 }
 
+TEST_CASE("node.toml: [auth] trusted_proxies takes IP addresses, canonical, and names a bad one in one line") {
+  TempDir d;
+  d.write("event.toml", kEvent);
+  const std::string base =
+      "[node]\nevent = \"event.toml\"\n[auth]\nstaff_pin = \"pbkdf2-sha256$1$00$00\"\nPROXIES\n";
+  const auto load = [&](const std::string& proxies) { return load_node_config(d.write("node.toml", replace(base, "PROXIES", proxies))); };
+  CHECK(load("").trusted_proxies.empty());
+  const NodeConfig ok = load("trusted_proxies = [\"127.0.0.1\", \"::1\", \"2001:DB8:0:0::7\", \"::ffff:10.0.0.2\"]");
+  CHECK(ok.trusted_proxies == std::vector<std::string>{"127.0.0.1", "::1", "2001:db8::7", "10.0.0.2"});
+  const auto err = [&](const std::string& proxies) {
+    const auto p = d.write("bad.toml", replace(base, "PROXIES", proxies));
+    std::string m = error_of([&] { load_node_config(p); });
+    return m.substr(m.find(": ") + 2);
+  };
+  CHECK(err("trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]") ==
+        "auth.trusted_proxies[1] \"10.0.0.0/8\" is not an IP address; give single addresses such as \"127.0.0.1\" or \"::1\" (no ranges)");
+  CHECK(err("trusted_proxies = [\"a\\nb\"]").find('\n') == std::string::npos);
+  CHECK(err("trusted_proxies = [1]") == "auth.trusted_proxies[0] must be a string, an IP address such as \"127.0.0.1\"");
+  CHECK(err("trusted_proxies = \"127.0.0.1\"") == "auth.trusted_proxies must be an array");
+}
+
 TEST_CASE("kiosk files: mode, room, node URL and token are checked") {
   TempDir d;
   const std::string base =

@@ -52,3 +52,46 @@ TEST_CASE("staff sessions: a token works until it expires or is revoked, revokin
   CHECK_FALSE(sessions.valid(b, t0 + 1min + 8h));
   CHECK(sessions.live(t0 + 9h) == 0);
 }
+
+TEST_CASE("PIN cap: 20 wrong PINs in 10 minutes node-wide throttle every check with a doubling delay, lifted after 10 quiet minutes") {
+  PinCap cap;
+  auto t = GuardClock::time_point{} + 1h;
+  for (int i = 0; i < kPinCapFailures - 1; ++i) {
+    REQUIRE(cap.begin(t) == 0);
+    cap.end(false, t);
+  }
+  CHECK_FALSE(cap.state(t).throttled);
+  // Checks in flight count: with 19 failures, one check may run, a parallel second may not.
+  REQUIRE(cap.begin(t) == 0);
+  CHECK(cap.begin(t) == 1);
+  cap.end(false, t);  // the 20th wrong PIN
+  auto st = cap.state(t);
+  CHECK(st.throttled);
+  CHECK(st.wrong_recent == kPinCapFailures);
+  CHECK(st.delay_s == 1);
+  CHECK(cap.begin(t) == 1);  // the right PIN waits too
+  t += 1s;
+  REQUIRE(cap.begin(t) == 0);
+  CHECK(cap.begin(t) >= 1);  // one check at a time
+  cap.end(false, t);
+  CHECK(cap.state(t).delay_s == 2);
+  CHECK(cap.begin(t + 1s) == 1);
+  t += 2s;
+  REQUIRE(cap.begin(t) == 0);
+  cap.end(true, t);  // a right PIN does not lift the throttle
+  CHECK(cap.state(t).throttled);
+  CHECK(cap.state(t).delay_s == 2);
+  // The delay doubles up to 5 minutes.
+  for (int i = 0; i < 12; ++i) {
+    t += std::chrono::seconds(cap.state(t).delay_s);
+    REQUIRE(cap.begin(t) == 0);
+    cap.end(false, t);
+  }
+  CHECK(cap.state(t).delay_s == 300);
+  // Ten minutes without a wrong PIN lift it.
+  CHECK(cap.state(t + 10min - 1s).throttled);
+  st = cap.state(t + 10min);
+  CHECK_FALSE(st.throttled);
+  CHECK(st.wrong_recent == 0);
+  CHECK(cap.begin(t + 10min) == 0);
+}
