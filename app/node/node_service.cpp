@@ -891,7 +891,7 @@ void get_changes(Service& s, Call& c) {
 
   // Hold it: an entry in the hub, answered on a worker when a change comes or the wait ends.
   const bool priority = c.caller.role != Caller::Role::None;
-  const std::string addr = req.remote_addr;
+  const std::string addr = s.client_address(c);  // behind a trusted proxy: the phone's own address
   if (!priority && !take_poll_slot(s, addr)) return Service::send_busy(c.res);
   auto res = std::make_shared<http::Response>(std::move(c.res));
   auto done = c.done;
@@ -1192,7 +1192,7 @@ void put_schedule(Service& s, Call& c) {
   if (auto* e = std::get_if<Error>(&parsed)) return send_error(c.res, 400, *e);
   const auto& talks = std::get<schedule::Parsed>(parsed).talks;
   ScheduleResult r = s.write([&](NodeStore& store) { return store.import_schedule(talks, source); });
-  s.hub.publish(r.seq);
+  c.publish_after = r.seq;
   send_json(c.res, 200, Json{{"talks", r.talks}, {"added", r.added}, {"updated", r.updated}, {"cancelled", r.cancelled},
                              {"unchanged", r.unchanged}, {"seq", r.seq}});
 }
