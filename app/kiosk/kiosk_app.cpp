@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "core/time.hpp"
 #include "kiosk/run_queue.hpp"
@@ -25,6 +26,7 @@
 #include "kiosk/staff_client.hpp"
 #include "sync/sync_worker.hpp"
 #include "store/replica_store.hpp"
+#include "ui/fonts.hpp"
 #include "ui/ui.hpp"
 
 namespace osb::kiosk {
@@ -44,6 +46,8 @@ constexpr auto kContinuousInterval = 16ms;
 constexpr auto kFirstSyncGrace = 3s;
 // A --scene that has not finished by then is reported and the kiosk exits with an error.
 constexpr auto kSceneDeadline = 30s;
+// The built font atlas, kept next to the replica (ui::load_fonts checks it before use).
+constexpr const char* kFontCacheName = "font-atlas.cache";
 
 ui::Connection to_ui(ConnectionState s) {
   switch (s) {
@@ -66,7 +70,9 @@ double thread_cpu_ms() {
 class Kiosk {
  public:
   Kiosk(const KioskOptions& options, const KioskConfig& config)
-      : options_(options), config_(config), started_(Steady::now()) {}
+      : options_(options),
+        config_(config),
+        started_(options.started != Steady::time_point{} ? options.started : Steady::now()) {}
 
   int run(const std::function<bool()>& stop_requested, const WakeHook& set_wake);
 
@@ -88,12 +94,14 @@ class Kiosk {
   // [SECTION] Main loop
   void draw_frame(Steady::time_point now);
   void print_frame_costs() const;
+  void print_startup() const;
   int next_timeout_ms(Steady::time_point now) const;
 
   const KioskOptions& options_;
   const KioskConfig& config_;
   Steady::time_point started_;
 
+  std::unique_ptr<ImFontAtlas> fonts_;  // shared with the ImGui context: outlives the Backend
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<RunQueue> queue_;
   std::unique_ptr<ReplicaStore> replica_;
@@ -123,6 +131,11 @@ class Kiosk {
   bool scene_done_ = false;
   std::string type_text_;
   bool printed_first_board_ = false;
+  struct Startup {  // this class's start-up steps (ms), printed with the Backend's after the first frame
+    double before = 0;  // main() until run(): arguments and the config file
+    bool fonts_cached = false;
+    double fonts = 0, fonts_waited = 0, replica = 0, clients = 0;
+  } startup_;
   bool notify_ = false;
   Steady::time_point last_watchdog_{};
   Steady::duration watchdog_every_ = 0s;
@@ -329,6 +342,7 @@ void Kiosk::draw_frame(Steady::time_point now) {
   ++frames_drawn_;
   last_frame_ = now;
   last_minute_ = view_.now.minute;
+  if (frames_drawn_ == 1) print_startup();
   if (view_.has_board && !printed_first_board_) {
     printed_first_board_ = true;
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started_).count();
@@ -345,6 +359,21 @@ void Kiosk::draw_frame(Steady::time_point now) {
     SceneContext ctx{view_, ui_state_, *backend_, type_text_, now};
     scene_done_ = scene_->step(ctx);
   }
+}
+
+// One line after the first frame: where start-up went, in the order it happened (the fonts on
+// their own thread while SDL started and the window opened). The benchmark reads it.
+void Kiosk::print_startup() const {
+  const StartupTimes b = backend_->startup_times();
+  std::fprintf(stderr,
+               "openspace-kiosk: start-up: before the kiosk %.0f ms, SDL %.0f ms, window %.0f ms, fonts %s %.0f ms "
+               "on their own thread (waited for %.0f ms after the window), ImGui %.0f ms, replica %.0f ms, sync "
+               "and staff clients %.0f ms, font atlas %dx%d to the renderer %.0f ms, first frame drawn %.0f ms, "
+               "presented %.0f ms; %lld ms since main()\n",
+               startup_.before, b.sdl_ms, b.window_ms, startup_.fonts_cached ? "from the cache" : "built",
+               startup_.fonts, startup_.fonts_waited, b.imgui_ms, startup_.replica, startup_.clients, b.atlas_w,
+               b.atlas_h, b.atlas_ms, b.drawn_ms, b.presented_ms,
+               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started_).count()));
 }
 
 // One line at exit: what the frames cost (the first one, which builds the font atlas, apart).
@@ -379,7 +408,23 @@ int Kiosk::next_timeout_ms(Steady::time_point now) const {
 }
 
 int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_wake) {
-  // Start-up: window first (a config that cannot show anything fails fast), then the replica.
+  // Start-up: the fonts on a thread (read from their cache, or built) while SDL starts and the
+  // window opens (a config that cannot show anything fails fast); then ImGui on those fonts, the
+  // replica, and the first frame. Anything that can wait until the board is on screen does.
+  const Steady::time_point t_run = Steady::now();
+  const auto ms = [](Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  std::error_code ec;
+  const std::filesystem::path state_dir = std::filesystem::path(config_.replica).parent_path();
+  std::filesystem::create_directories(state_dir, ec);
+  fonts_ = std::make_unique<ImFontAtlas>();
+  ui::FontLoad font_load;
+  Steady::duration font_time{};
+  std::jthread font_thread([&, cache = (state_dir / kFontCacheName).string()] {
+    const Steady::time_point t0 = Steady::now();
+    font_load = ui::load_fonts(*fonts_, config_.scale, cache);
+    font_time = Steady::now() - t0;
+  });
+
   BackendOptions bo;
   bo.fullscreen = config_.fullscreen && options_.window_w == 0;
   if (options_.window_w > 0) {
@@ -390,8 +435,19 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
   bo.renderer = choice.kind;
   bo.title = "Open Space Board — " + config_.id;
   backend_ = std::make_unique<Backend>(bo);
+  const Steady::time_point t_window = Steady::now();
+  font_thread.join();  // ImGui may not allocate on two threads at once: no context until the fonts are done
+  const Steady::time_point t_fonts = Steady::now();
+  backend_->start_ui(*fonts_);
   std::fprintf(stderr, "openspace-kiosk: %s renderer (%s), %dx%d\n", backend_->renderer_name().c_str(),
                choice.reason.c_str(), backend_->width(), backend_->height());
+  if (!font_load.fonts_found)
+    std::fprintf(stderr, "openspace-kiosk: no Noto Sans or DejaVu Sans font found; using ImGui's built-in font\n");
+  else if (!font_load.from_cache)
+    std::fprintf(stderr, "openspace-kiosk: fonts built rather than read from the font cache: %s\n",
+                 font_load.not_cached.c_str());
+  if (!font_load.write_error.empty())
+    std::fprintf(stderr, "openspace-kiosk: %s; the next start builds the fonts again\n", font_load.write_error.c_str());
   queue_ = std::make_unique<RunQueue>([b = backend_.get()] { b->wake(); });
   set_wake([b = backend_.get()] { b->wake(); });
 
@@ -400,11 +456,9 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
   ui_config_.idle_timeout_s = config_.idle_timeout_s;
   ui_config_.night_start = config_.night_start;
   ui_config_.night_end = config_.night_end;
-  if (!ui::setup_fonts_and_style(ui_config_))
-    std::fprintf(stderr, "openspace-kiosk: no Noto Sans or DejaVu Sans font found; using ImGui's built-in font\n");
+  ui::setup_style(ui_config_);
 
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(config_.replica).parent_path(), ec);
+  const Steady::time_point t_replica = Steady::now();
   replica_ = std::make_unique<ReplicaStore>(config_.replica);
 
   view_.mode = config_.mode == KioskMode::Hallway ? ui::Mode::Hallway : ui::Mode::Room;
@@ -413,6 +467,7 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
   view_.node_url = config_.node_url;
   view_.version = OPENSPACE_VERSION;
   refresh_from_replica();  // offline-first: the last known board is on screen at once
+  const Steady::time_point t_replica_done = Steady::now();
 
   if (!options_.scene.empty()) {
     scene_ = Scene::make(options_.scene, options_.staff_pin);
@@ -447,6 +502,8 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
   });
   status_ = sync_->status();
   sync_->start();
+  startup_ = {ms(t_run - started_), font_load.from_cache, ms(font_time), ms(t_fonts - t_window),
+              ms(t_replica_done - t_replica), ms(Steady::now() - t_replica_done)};
 
   notify_ = std::getenv("NOTIFY_SOCKET") != nullptr;
   if (std::uint64_t usec = 0; notify_ && sd_watchdog_enabled(0, &usec) > 0)

@@ -3,6 +3,7 @@
 // Backend, the ReplicaStore read by the UI thread, the SyncWorker, the StaffClient and the
 // event-driven loop that draws only when something changed.
 #pragma once
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -18,6 +19,7 @@ struct KioskOptions {
   std::string scene;               // --scene claim|confirmation|offline|staff|lost ("" none)
   std::string staff_pin = "2468";  // --pin, for --scene staff (the sample node.toml's PIN)
   int shrink = 0;                  // --shrink N: halve the screenshot N times (doc images)
+  std::chrono::steady_clock::time_point started{};  // when main() began (start-up times count from it)
 };
 
 // Called by main() once: a thread-safe way to get the loop out of its wait (signals).

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -54,6 +55,7 @@ bool parse_count(const std::string& s, long& out, long min) {
 
 int main(int argc, char** argv) {
   osb::kiosk::KioskOptions opt;
+  opt.started = std::chrono::steady_clock::now();
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {

@@ -46,10 +46,13 @@ struct Backend::Sdl {
   bool surface_error_told = false;
   Uint32 wake_event = 0;
   bool sdl_up = false, imgui_up = false, platform_up = false, renderer_up = false;
-  bool atlas_freed = false;  // accelerated: ImGui's CPU copy of the atlas is gone after the upload
+  bool atlas_freed = false;
+  bool fullscreen_pending = false;  // full-screen state still to be asked for, after the first frame
+  bool trim_pending = false;        // freed atlas memory to hand back to the system, after the frame  // accelerated: ImGui's CPU copy of the atlas is gone after the upload
 
-  // Start-up steps, printed once after the first present: where launch time goes.
-  Clock::time_point t_begin, t_sdl, t_window, t_atlas_begin, t_atlas_end, t_raster_begin, t_raster_end;
+  // Start-up steps, for the kiosk's start-up line after the first present: where launch time goes.
+  Clock::time_point t_begin, t_sdl, t_window, t_ui_begin, t_ui, t_atlas_begin, t_atlas_end, t_raster_begin,
+      t_raster_end, t_present;
   bool startup_told = false;
   int atlas_w = 0, atlas_h = 0;
 
@@ -86,10 +89,16 @@ Backend::Backend(const BackendOptions& options) : sdl_(std::make_unique<Sdl>()) 
   sdl_->t_sdl = Clock::now();
 
   Uint32 flags = SDL_WINDOW_BORDERLESS;  // never SDL_WINDOW_OPENGL: software mode must not load GL
-  if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-  sdl_->window = SDL_CreateWindow(options.title.c_str(), options.fullscreen ? SDL_WINDOWPOS_UNDEFINED : 0,
-                                  options.fullscreen ? SDL_WINDOWPOS_UNDEFINED : 0, options.width, options.height,
-                                  flags);
+  // Full screen: a borderless window over the whole display first, and full-screen state asked of
+  // the window manager only after the first frame. Asked at creation, SDL's X11 driver waits up to
+  // 100 ms for a window manager to answer (with none, as on a bare kiosk X server or Xvfb, the
+  // whole 100 ms) before anything can be drawn.
+  SDL_Rect area{0, 0, options.width, options.height};
+  if (options.fullscreen) {
+    if (SDL_GetDisplayBounds(0, &area) == 0) sdl_->fullscreen_pending = true;
+    else flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  }
+  sdl_->window = SDL_CreateWindow(options.title.c_str(), area.x, area.y, area.w, area.h, flags);
   if (!sdl_->window) throw BackendError(std::string("Could not open the kiosk window: ") + SDL_GetError() + ".");
   if (software) {
     if (!SDL_GetWindowSurface(sdl_->window))
@@ -104,18 +113,22 @@ Backend::Backend(const BackendOptions& options) : sdl_(std::make_unique<Sdl>()) 
   }
   sdl_->t_window = Clock::now();
   if (options.fullscreen) SDL_ShowCursor(SDL_DISABLE);  // a touch screen shows no arrow
+}
 
+void Backend::start_ui(ImFontAtlas& fonts) {
+  sdl_->t_ui_begin = Clock::now();
   IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
+  ImGui::CreateContext(&fonts);
   sdl_->imgui_up = true;
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // a kiosk must not write imgui.ini
   io.LogFilename = nullptr;
   io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
   sdl_->platform_up = ImGui_ImplSDL2_InitForSDLRenderer(sdl_->window);
-  if (!software) sdl_->renderer_up = ImGui_ImplSDLRenderer_Init(sdl_->renderer);
-  if (!sdl_->platform_up || (!software && !sdl_->renderer_up))
+  if (!sdl_->software) sdl_->renderer_up = ImGui_ImplSDLRenderer_Init(sdl_->renderer);
+  if (!sdl_->platform_up || (!sdl_->software && !sdl_->renderer_up))
     throw BackendError("Could not set up Dear ImGui on the SDL window.");
+  sdl_->t_ui = Clock::now();
 }
 
 Backend::~Backend() = default;
@@ -227,7 +240,6 @@ void build_soft_atlas(SoftRaster& raster, int& w, int& h) {
   io.Fonts->SetTexID(raster.texture_id());
   io.Fonts->ClearTexData();
   io.Fonts->ClearInputData();
-  release_freed_memory();
 }
 
 }  // namespace
@@ -243,6 +255,7 @@ void Backend::new_frame() {
       sdl_->t_atlas_begin = Clock::now();
       build_soft_atlas(sdl_->raster, sdl_->atlas_w, sdl_->atlas_h);
       sdl_->t_atlas_end = Clock::now();
+      sdl_->trim_pending = true;
     }
   } else {
     if (!sdl_->atlas_freed) sdl_->t_atlas_begin = Clock::now();
@@ -254,8 +267,8 @@ void Backend::new_frame() {
       sdl_->atlas_h = io.Fonts->TexHeight;
       io.Fonts->ClearTexData();
       io.Fonts->ClearInputData();
-      release_freed_memory();
       sdl_->atlas_freed = true;
+      sdl_->trim_pending = true;
     }
   }
   ImGui_ImplSDL2_NewFrame();
@@ -327,17 +340,34 @@ void Backend::present() {
   if (sdl_->software) SDL_UpdateWindowSurface(sdl_->window);
   else SDL_RenderPresent(sdl_->renderer);
   if (!sdl_->startup_told) {
-    // One line in the log: where start-up went (SDL and window are timed in the constructor).
     sdl_->startup_told = true;
-    const Sdl& d = *sdl_;
-    const Clock::time_point now = Clock::now();
-    std::fprintf(stderr,
-                 "openspace-kiosk: start-up: SDL %.0f ms, window %.0f ms, font atlas %dx%d %.0f ms, first frame "
-                 "drawn %.0f ms, presented %.0f ms; %.0f ms since the window was asked for\n",
-                 ms_between(d.t_begin, d.t_sdl), ms_between(d.t_sdl, d.t_window), d.atlas_w, d.atlas_h,
-                 ms_between(d.t_atlas_begin, d.t_atlas_end), ms_between(d.t_raster_begin, d.t_raster_end),
-                 ms_between(d.t_raster_end, now), ms_between(d.t_begin, now));
+    sdl_->t_present = Clock::now();
   }
+  if (sdl_->fullscreen_pending) {
+    // The board is on screen; now let a window manager, if any, put the window above everything.
+    sdl_->fullscreen_pending = false;
+    SDL_SetWindowFullscreen(sdl_->window, SDL_WINDOW_FULLSCREEN_DESKTOP);
+  }
+  if (sdl_->trim_pending) {
+    sdl_->trim_pending = false;
+    release_freed_memory();
+  }
+}
+
+StartupTimes Backend::startup_times() const {
+  const Sdl& d = *sdl_;
+  StartupTimes t;
+  t.known = d.startup_told;
+  if (!t.known) return t;
+  t.sdl_ms = ms_between(d.t_begin, d.t_sdl);
+  t.window_ms = ms_between(d.t_sdl, d.t_window);
+  t.imgui_ms = ms_between(d.t_ui_begin, d.t_ui);
+  t.atlas_ms = ms_between(d.t_atlas_begin, d.t_atlas_end);
+  t.drawn_ms = ms_between(d.t_raster_begin, d.t_raster_end);
+  t.presented_ms = ms_between(d.t_raster_end, d.t_present);
+  t.atlas_w = d.atlas_w;
+  t.atlas_h = d.atlas_h;
+  return t;
 }
 
 }  // namespace osb::kiosk

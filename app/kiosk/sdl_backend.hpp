@@ -13,6 +13,8 @@
 #include "kiosk/renderer_choice.hpp"
 #include "kiosk/screenshot.hpp"
 
+struct ImFontAtlas;
+
 namespace osb::kiosk {
 
 struct BackendOptions {
@@ -20,6 +22,15 @@ struct BackendOptions {
   bool fullscreen = true;
   int width = 1920, height = 1080;  // window size when not full screen
   RendererKind renderer = RendererKind::Software;
+};
+
+// The Backend's start-up steps, in milliseconds, for the kiosk's start-up line.
+struct StartupTimes {
+  bool known = false;  // the first frame has been presented
+  double sdl_ms = 0, window_ms = 0, imgui_ms = 0;
+  double atlas_ms = 0;  // the built atlas handed to the rasteriser (or uploaded to the GPU)
+  double drawn_ms = 0, presented_ms = 0;
+  int atlas_w = 0, atlas_h = 0;
 };
 
 // What one wait brought in.
@@ -36,8 +47,12 @@ struct BackendError : std::runtime_error {
 
 class Backend {
  public:
-  // Creates the window, the renderer and an ImGui context. Throws BackendError with one sentence.
+  // Starts SDL and opens the window (and the renderer). Throws BackendError with one sentence.
   explicit Backend(const BackendOptions& options);
+  // Creates the ImGui context on `fonts` (built, and kept alive by the caller until the Backend
+  // is gone) and ImGui's SDL backends. Separate from the constructor so the fonts can be built
+  // on another thread while the window opens. Throws BackendError.
+  void start_ui(ImFontAtlas& fonts);
   ~Backend();
   Backend(const Backend&) = delete;
   Backend& operator=(const Backend&) = delete;
@@ -62,6 +77,8 @@ class Backend {
   int width() const;
   int height() const;
   const std::string& renderer_name() const { return renderer_name_; }
+  // Where this class's part of start-up went (known once the first frame is presented).
+  StartupTimes startup_times() const;
 
  private:
   struct Sdl;

@@ -4,13 +4,23 @@
 // alone when Noto is missing. Every size the screens use is rasterised at that size times the
 // UI scale, so nothing is scaled up blurry.
 //
+// The built atlas can be kept in a cache file (fonts.hpp, font_cache.cpp): the kiosk reads it back
+// instead of rasterising again, which was most of its start-up time.
+//
 // [SECTION] Font files
 // [SECTION] Glyph ranges
-// [SECTION] setup_fonts_and_style
+// [SECTION] Font plan: which file at which size, in the order of the Fonts table
+// [SECTION] Cache key: everything the built atlas depends on
+// [SECTION] load_fonts, setup_style, setup_fonts_and_style
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include <imgui_freetype.h>
+#include <sys/stat.h>
 
+#include <cstdio>
 #include <filesystem>
 
+#include "ui/fonts.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -70,57 +80,160 @@ const ImWchar kSymbolRanges[] = {
 
 Fonts g_fonts;
 
-ImFont* add_font(ImFontAtlas* atlas, const char* text_path, const char* symbols_path, float size) {
+// [SECTION] Font plan: which file at which size, in the order of the Fonts table
+
+struct FontSpec {
+  const char* text = nullptr;     // the text face
+  const char* symbols = nullptr;  // merged in for the symbols (nullptr or the same file: none)
+  float size = 0;                 // pixels, scale applied
+};
+
+ImFontConfig font_config() {
   ImFontConfig cfg;
   cfg.OversampleH = 1;  // FreeType renders at the exact size; no oversampling needed
   cfg.OversampleV = 1;
   cfg.PixelSnapH = true;
-  ImFont* font = atlas->AddFontFromFileTTF(text_path, size, &cfg, kTextRanges);
-  if (font && symbols_path && std::string_view(symbols_path) != text_path) {
+  return cfg;
+}
+
+constexpr unsigned kBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
+constexpr int kAtlasWidth = 2048;
+constexpr std::size_t kFontCount = 7;
+
+// body, cell, header, key, field, clock, huge (the order of Fonts); empty when a face is missing.
+std::vector<FontSpec> font_plan(float s) {
+  const char* regular = regular_text_font();
+  const char* bold = bold_text_font();
+  if (!regular || !bold) return {};
+  const char* sym = symbol_font(false);
+  const char* sym_bold = symbol_font(true);
+  return {{regular, sym, 28 * s}, {bold, sym_bold, 30 * s}, {bold, sym_bold, 36 * s}, {regular, sym, 36 * s},
+          {regular, sym, 40 * s}, {bold, sym_bold, 48 * s}, {bold, sym_bold, 64 * s}};
+}
+
+bool merges_symbols(const FontSpec& f) { return f.symbols && std::string_view(f.symbols) != f.text; }
+
+ImFont* add_font(ImFontAtlas& atlas, const FontSpec& f) {
+  const ImFontConfig cfg = font_config();
+  ImFont* font = atlas.AddFontFromFileTTF(f.text, f.size, &cfg, kTextRanges);
+  if (font && merges_symbols(f)) {
     ImFontConfig merge = cfg;
     merge.MergeMode = true;
-    atlas->AddFontFromFileTTF(symbols_path, size, &merge, kSymbolRanges);
+    atlas.AddFontFromFileTTF(f.symbols, f.size, &merge, kSymbolRanges);
   }
   return font;
+}
+
+// [SECTION] Cache key: everything the built atlas depends on
+
+void describe_file(std::string& key, const char* path) {
+  struct stat st{};
+  key += path;
+  if (::stat(path, &st) == 0)
+    key += ", " + std::to_string(st.st_size) + " bytes, mtime " + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec);
+  key += "\n";
+}
+
+void describe_ranges(std::string& key, const ImWchar* r) {
+  char buf[16];
+  for (; *r; ++r) {
+    std::snprintf(buf, sizeof buf, "%X ", static_cast<unsigned>(*r));
+    key += buf;
+  }
+  key += "\n";
+}
+
+// A text naming the library versions, the builder settings, the glyph ranges and each font's
+// size and files: two atlases with the same key are built alike.
+std::string cache_key(const std::vector<FontSpec>& plan) {
+  std::string key = "Open Space Board font atlas\nimgui ";
+  key += ImGui::GetVersion();
+  FT_Library ft = nullptr;
+  if (FT_Init_FreeType(&ft) == 0) {
+    FT_Int major = 0, minor = 0, patch = 0;
+    FT_Library_Version(ft, &major, &minor, &patch);
+    key += ", freetype " + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+    FT_Done_FreeType(ft);
+  }
+  const ImFontConfig cfg = font_config();
+  key += "\natlas width " + std::to_string(kAtlasWidth) + ", builder flags " + std::to_string(kBuilderFlags) +
+         ", oversample " + std::to_string(cfg.OversampleH) + "x" + std::to_string(cfg.OversampleV) + ", pixel snap " +
+         std::to_string(cfg.PixelSnapH) + "\ntext ranges ";
+  describe_ranges(key, kTextRanges);
+  key += "symbol ranges ";
+  describe_ranges(key, kSymbolRanges);
+  for (const FontSpec& f : plan) {
+    char size[48];
+    std::snprintf(size, sizeof size, "font %a px: ", static_cast<double>(f.size));  // exact: the scale is in it
+    key += size;
+    describe_file(key, f.text);
+    if (merges_symbols(f)) {
+      key += "  + ";
+      describe_file(key, f.symbols);
+    }
+  }
+  return key;
+}
+
+void build_from_files(ImFontAtlas& atlas, const std::vector<FontSpec>& plan) {
+  atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+  atlas.FontBuilderFlags = kBuilderFlags;
+  atlas.TexDesiredWidth = kAtlasWidth;
+  // No power-of-two height: it would double the texture for a few rows of glyphs.
+  atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
+  for (const FontSpec& f : plan)
+    if (!add_font(atlas, f)) return;
+  atlas.Build();
+}
+
+// The table from the atlas's fonts, in plan order; false when the atlas does not hold them all.
+bool take_fonts(const ImFontAtlas& atlas) {
+  if (atlas.Fonts.Size != static_cast<int>(kFontCount) || !atlas.IsBuilt() || !atlas.TexPixelsAlpha8) return false;
+  ImFont* const* f = atlas.Fonts.Data;
+  g_fonts = Fonts{f[0], f[1], f[2], f[3], f[4], f[5], f[6]};
+  return true;
 }
 
 }  // namespace
 
 const Fonts& fonts() { return g_fonts; }
 
-// [SECTION] setup_fonts_and_style
+// [SECTION] load_fonts, setup_style, setup_fonts_and_style
 
-bool setup_fonts_and_style(const UiConfig& config) {
-  ImGuiIO& io = ImGui::GetIO();
-  const float s = config.scale > 0 ? config.scale : 1.0f;
-  const char* regular = regular_text_font();
-  const char* bold = bold_text_font();
-  bool ok = regular && bold;
-  io.Fonts->Clear();
-  if (ok) {
-    io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
-    io.Fonts->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
-    io.Fonts->TexDesiredWidth = 2048;
-    // No power-of-two height: it would double the texture for a few rows of glyphs.
-    io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
-    const char* sym = symbol_font(false);
-    const char* sym_bold = symbol_font(true);
-    g_fonts.body = add_font(io.Fonts, regular, sym, 28 * s);
-    g_fonts.cell = add_font(io.Fonts, bold, sym_bold, 30 * s);
-    g_fonts.header = add_font(io.Fonts, bold, sym_bold, 36 * s);
-    g_fonts.key = add_font(io.Fonts, regular, sym, 36 * s);
-    g_fonts.field = add_font(io.Fonts, regular, sym, 40 * s);
-    g_fonts.clock = add_font(io.Fonts, bold, sym_bold, 48 * s);
-    g_fonts.huge = add_font(io.Fonts, bold, sym_bold, 64 * s);
-    ok = g_fonts.body && g_fonts.cell && g_fonts.header && g_fonts.key && g_fonts.field && g_fonts.clock &&
-         g_fonts.huge;
+FontLoad load_fonts(ImFontAtlas& atlas, float scale, const std::string& cache_path) {
+  FontLoad out;
+  const std::vector<FontSpec> plan = font_plan(scale > 0 ? scale : 1.0f);
+  atlas.Clear();
+  if (plan.size() == kFontCount) {
+    const std::string key = cache_key(plan);
+    if (!cache_path.empty()) {
+      std::string why;
+      out.from_cache = font_cache::read(cache_path, key, atlas, why) == font_cache::Read::Loaded && take_fonts(atlas);
+      if (!out.from_cache) out.not_cached = why.empty() ? "it does not hold the kiosk's seven fonts" : why;
+    }
+    out.fonts_found = out.from_cache;
+    if (!out.from_cache) {
+      atlas.Clear();
+      build_from_files(atlas, plan);
+      out.fonts_found = take_fonts(atlas);
+      if (out.fonts_found && !cache_path.empty()) {
+        font_cache::write(cache_path, font_cache::serialize(atlas, key), out.write_error);
+      }
+    }
   }
-  if (!ok) {
-    io.Fonts->Clear();
-    ImFont* def = io.Fonts->AddFontDefault();
+  if (!out.fonts_found) {
+    atlas.Clear();
+    ImFont* def = atlas.AddFontDefault();
+    atlas.Build();
     g_fonts = Fonts{def, def, def, def, def, def, def};
   }
-  io.FontDefault = g_fonts.body;
+  return out;
+}
+
+void setup_style(const UiConfig& config) {
+  const float s = config.scale > 0 ? config.scale : 1.0f;
+  ImGui::GetIO().FontDefault = g_fonts.body;
 
   ImGuiStyle& style = ImGui::GetStyle();
   style = ImGuiStyle();
@@ -135,7 +248,12 @@ bool setup_fonts_and_style(const UiConfig& config) {
   style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(theme::text);
   style.Colors[ImGuiCol_PopupBg] = ImGui::ColorConvertU32ToFloat4(theme::dialog);
   style.Colors[ImGuiCol_ModalWindowDimBg] = ImGui::ColorConvertU32ToFloat4(theme::dim);
-  return ok;
+}
+
+bool setup_fonts_and_style(const UiConfig& config) {
+  const bool found = load_fonts(*ImGui::GetIO().Fonts, config.scale).fonts_found;
+  setup_style(config);
+  return found;
 }
 
 }  // namespace osb::ui

@@ -214,3 +214,50 @@ TEST_CASE("a broken kiosk config exits 2 with one line naming the file") {
   CHECK(text.find("colour") != std::string::npos);
   CHECK(std::count(text.begin(), text.end(), '\n') == 1);
 }
+
+// Launch time: the font atlas is built once and kept next to the replica; the next start reads it
+// and draws the same screen; a damaged cache is rebuilt, not drawn from.
+TEST_CASE("the kiosk keeps its font atlas next to the replica and draws the same board from it") {
+  NodeHarness node(future_event());
+  seed_claims(node);
+  TempDir dir;
+  const std::string config = kiosk_config(dir, node.url(), node.token("room-a"));
+  const std::string cache = dir.file("replica/font-atlas.cache");
+  auto start = [&](const std::string& name) {
+    const Run run = run_kiosk({"--config", config, "--screenshot", dir.file(name + ".png"), "--frames", "3"},
+                              dir.file(name + ".log"));
+    INFO(run.log);
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.log.find("first board frame") != std::string::npos);
+    return run.log;
+  };
+  // The screen below the header (the header holds the clock, which may turn between runs).
+  auto board_pixels = [&](const std::string& name) {
+    int w = 0, h = 0, channels = 0;
+    unsigned char* data = stbi_load(dir.file(name + ".png").c_str(), &w, &h, &channels, 3);
+    REQUIRE(data);
+    const std::size_t from = static_cast<std::size_t>(h / 6) * w * 3;
+    std::vector<unsigned char> px(data + from, data + static_cast<std::size_t>(w) * h * 3);
+    stbi_image_free(data);
+    return px;
+  };
+
+  const std::string first = start("built");
+  CHECK(first.find("fonts built rather than read from the font cache: there is none yet") != std::string::npos);
+  CHECK(first.find("start-up: ") != std::string::npos);
+  REQUIRE(std::filesystem::exists(cache));
+  CHECK(std::filesystem::file_size(cache) > 1'000'000);  // the 8-bit atlas and its tables
+
+  const std::string second = start("cached");
+  CHECK(second.find("fonts from the cache") != std::string::npos);
+  CHECK(second.find("fonts built") == std::string::npos);
+  const std::vector<unsigned char> built = board_pixels("built");
+  CHECK(built == board_pixels("cached"));
+
+  // Cut in half: refused, rebuilt, rewritten whole; the same board again.
+  std::filesystem::resize_file(cache, std::filesystem::file_size(cache) / 2);
+  const std::string third = start("damaged");
+  CHECK(third.find("fonts built rather than read from the font cache: it is damaged") != std::string::npos);
+  CHECK(built == board_pixels("damaged"));
+  CHECK(start("again").find("fonts from the cache") != std::string::npos);
+}
