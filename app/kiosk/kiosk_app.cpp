@@ -46,8 +46,9 @@ constexpr auto kContinuousInterval = 16ms;
 constexpr auto kFirstSyncGrace = 3s;
 // A --scene that has not finished by then is reported and the kiosk exits with an error.
 constexpr auto kSceneDeadline = 30s;
-// The built font atlas, kept next to the replica (ui::load_fonts checks it before use).
-constexpr const char* kFontCacheName = "font-atlas.cache";
+// The built font atlas, kept next to the replica and named after it (var/room-a.db ->
+// var/room-a.font-atlas), so kiosks sharing a folder at other scales keep one each.
+constexpr const char* kFontCacheExtension = ".font-atlas";
 
 ui::Connection to_ui(ConnectionState s) {
   switch (s) {
@@ -419,7 +420,7 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
   fonts_ = std::make_unique<ImFontAtlas>();
   ui::FontLoad font_load;
   Steady::duration font_time{};
-  std::jthread font_thread([&, cache = (state_dir / kFontCacheName).string()] {
+  std::jthread font_thread([&, cache = std::filesystem::path(config_.replica).replace_extension(kFontCacheExtension).string()] {
     const Steady::time_point t0 = Steady::now();
     font_load = ui::load_fonts(*fonts_, config_.scale, cache);
     font_time = Steady::now() - t0;

@@ -150,7 +150,21 @@ Xvfb at 1920x1080 in software mode (chosen by itself: no GPU), against the real 
 | where a frame's CPU goes (mean) | – | ${SPLIT} |
 | exit code after SIGTERM | 0 | ${IDLE_EXIT} |
 
-Before (SDL's software renderer, \`SDL_RenderGeometry\`, same board, same command, 2026-11-25):
+Launch before the font cache (main at ec21af2, built the same way in /tmp/osb-base/build, same board,
+2026-12-01 23:37 UTC, \`BUILD_DIR=/tmp/osb-base/build WRITE_DOCS=0 tests/bench/kiosk.sh\`): 356 ms in
+process / 439 ms wall clock; its start-up line: SDL 36 ms, window 107 ms, font atlas 2048x1629
+148 ms, first frame drawn 23 ms, presented 18 ms. The window's 107 ms was SDL's X11 driver waiting
+100 ms for a window manager to grant full-screen state (there is none under Xvfb, nor on a bare
+kiosk X server): the window now covers the display's bounds from the start and asks for full-screen
+state after the first frame. The font atlas was FreeType rasterising every glyph range at seven
+sizes on every start: it is now kept next to the replica (\`replica.font-atlas\`, 3.6 MB: the 8-bit
+pixels and the glyph tables, keyed by the font files' paths, sizes and modification times, the
+sizes, glyph ranges, scale and library versions, checked on load) and read back on its own thread
+while SDL starts and the window opens. The first start builds and writes it (the "first start"
+row). The in-process time counts from \`main()\`; the wall clock also holds exec, dynamic linking
+and the script's polling of the log.
+
+Before that (SDL's software renderer, \`SDL_RenderGeometry\`, same board, same command, 2026-11-25):
 launch 1564 ms in process, RSS / PSS 78 / 63 MB, CPU per frame mean 41.6 ms (41.3 ms of it
 rasterising). Software mode now draws ImGui's draw lists itself, straight into the window surface
 (\`app/kiosk/soft_raster.cpp\`: solid rectangles filled, glyphs blitted one texel per pixel from an
@@ -158,9 +172,9 @@ rasterising). Software mode now draws ImGui's draw lists itself, straight into t
 triangle filler), with no SDL_Renderer, so no GL library is mapped; the atlas is built as alpha
 only and ImGui's copy and the TTF data are freed once it is copied. What is left of a frame is
 mostly memory bandwidth (the full-screen window background and the cells: ~3 million pixel
-writes). Launch time is now mostly the font atlas (FreeType rasterising every glyph range at seven
-sizes, see the \`start-up:\` line in the kiosk's log) and SDL/X11 start-up; the machine is shared
-with other builds, so launch times vary between runs. The same screens drawn both ways
+writes). What is left of launch is SDL's start (the X11 connection and its extensions), the first
+frame and its presentation, and exec; the machine is shared with other builds, so launch times
+vary between runs. The same screens drawn both ways
 (--scene claim and the board, 1920x1080) differ by a mean of 0.87 and 0.62 per channel (of 255),
 only on anti-aliased edges: SDL samples triangles at pixel corners, SoftRaster at pixel centres
 as GL does (checked in \`tests/e2e/soft_raster_test.cpp\`).

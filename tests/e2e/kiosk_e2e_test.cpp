@@ -222,7 +222,7 @@ TEST_CASE("the kiosk keeps its font atlas next to the replica and draws the same
   seed_claims(node);
   TempDir dir;
   const std::string config = kiosk_config(dir, node.url(), node.token("room-a"));
-  const std::string cache = dir.file("replica/font-atlas.cache");
+  const std::string cache = dir.file("replica/kiosk.font-atlas");
   auto start = [&](const std::string& name) {
     const Run run = run_kiosk({"--config", config, "--screenshot", dir.file(name + ".png"), "--frames", "3"},
                               dir.file(name + ".log"));
