@@ -444,6 +444,11 @@ struct Server::Impl {
       } catch (const std::exception&) {
         admission.answer = protocol_error(500, "internal", "The node hit an unexpected error.");
       }
+      if (admission.answer && admission.answer_is_complete && parser.is_done()) {
+        if (!co_await write(stream, head_of(req), std::move(*admission.answer), version, parser.get().keep_alive(), started))
+          co_return;
+        continue;
+      }
       if (admission.answer) {
         // Answered before the body was read: the body would be taken as the next request.
         admission.answer->close = true;

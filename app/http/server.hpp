@@ -62,6 +62,9 @@ enum class Priority { Anonymous, Priority };
 // What the application says about a request whose header has been read.
 struct Admission {
   std::optional<Response> answer;  // set: send this now, do not read the body, close
+  // With `answer`: the whole answer to a request without a body, made on the IO thread from
+  // memory (no database): sent like any answer, the connection stays open.
+  bool answer_is_complete = false;
   std::size_t body_limit = 16 * 1024;
   Priority priority = Priority::Anonymous;
 };

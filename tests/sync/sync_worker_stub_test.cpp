@@ -291,6 +291,9 @@ TEST_CASE("with no node to answer since the start, the worker is Offline at once
     StubNode gone;  // a port that was free a moment ago and now refuses connections
     port = std::stoi(gone.url().substr(gone.url().rfind(':') + 1));
   }
+  // The kiosk opens its replica before it starts the worker (two threads creating a brand-new
+  // file at once can meet a locked database, which would be the first error instead).
+  { ReplicaStore created(d.file("replica.db")); }
   EventLog events;
   SyncWorker w(options_for("http://127.0.0.1:" + std::to_string(port), d.file("replica.db")), events.callback());
   CHECK(w.status().state == ConnectionState::Offline);  // the kiosk's first frame already says so
@@ -299,6 +302,7 @@ TEST_CASE("with no node to answer since the start, the worker is Offline at once
   const SyncStatus s = w.status();
   CHECK(s.state == ConnectionState::Offline);
   CHECK(s.offline_since.time_since_epoch().count() == 0);  // since when: not known yet
+  INFO("last_error: ", s.last_error);
   CHECK(s.last_error.find("cannot be reached") != std::string::npos);
   CHECK(s.lag_ms == -1);  // never synced
   CHECK(events.count(SyncEvent::StatusChanged) == 0);  // it never flickered through Reconnecting
