@@ -604,6 +604,8 @@ Stats Server::stats() const {
   return st;
 }
 
+long long Server::connections() const { return impl_->connections.load(); }
+
 const Limits& Server::limits() const { return impl_->limits; }
 
 }  // namespace osb::http

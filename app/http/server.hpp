@@ -141,6 +141,7 @@ class Server {
   // Work for the worker pool from the application (e.g. answering woken long-polls).
   void post(Priority p, std::function<void()> task);
   Stats stats() const;
+  long long connections() const;  // open now (one atomic read, for per-request checks)
   const Limits& limits() const;
 
  private:

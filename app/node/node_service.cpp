@@ -657,7 +657,7 @@ struct Service : http::Handler {
         send_error(r, 413, "too_large", "The body is larger than " + std::to_string(limit / 1024) + " KiB.");
       });
     // Past the anonymous share of connections, only kiosks and staff are served.
-    if (d.caller.role == Caller::Role::None && server.stats().connections > server.limits().anonymous_connections)
+    if (d.caller.role == Caller::Role::None && server.connections() > server.limits().anonymous_connections)
       return answered(std::move(d), label, who, [](http::Response& r) { send_busy(r); });
     return d;
   }
