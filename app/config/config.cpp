@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -359,6 +360,15 @@ KioskConfig load_kiosk_config(const std::string& path) {
     c.idle_timeout_s = static_cast<int>(ur.integer("idle_timeout", 60, 10, 3600));
     c.theme = ur.str("theme", "dark");
     if (c.theme != "dark" && c.theme != "light") ur.fail_key("theme", "\"" + c.theme + "\" must be \"dark\" or \"light\"");
+    c.language = ur.str("language", "en");
+    {
+      const std::string& l = c.language;
+      const bool shape = (l.size() == 2 || (l.size() == 5 && l[2] == '-')) &&
+                         std::all_of(l.begin(), l.begin() + 2, [](char ch) { return ch >= 'a' && ch <= 'z'; }) &&
+                         (l.size() == 2 || std::all_of(l.begin() + 3, l.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }));
+      if (!shape) ur.fail_key("language", "\"" + l + "\" must be a language code such as \"en\", \"de\", \"fr\" or \"es\"");
+    }
+    if (ur.has("assets")) c.assets = resolve(path, ur.str("assets"));
     c.fullscreen = ur.boolean("fullscreen", true);
     c.renderer = ur.str("renderer", "auto");
     if (c.renderer != "auto" && c.renderer != "software" && c.renderer != "accelerated")

@@ -65,6 +65,8 @@ struct KioskConfig {
   float scale = 1.0f;
   int idle_timeout_s = 60;
   std::string theme = "dark";
+  std::string language = "en";  // assets/text/<language>.toml
+  std::string assets;           // the assets folder; "" finds it (beside the binary, install prefix)
   bool fullscreen = true;
   std::string renderer = "auto";  // "auto", "software" or "accelerated"
   std::string night_start = "21:00";  // dim outside event hours

@@ -27,6 +27,7 @@
 #include "sync/sync_worker.hpp"
 #include "store/replica_store.hpp"
 #include "ui/fonts.hpp"
+#include "ui/text.hpp"
 #include "ui/ui.hpp"
 
 namespace osb::kiosk {
@@ -218,7 +219,7 @@ void Kiosk::build_view() {
 
 std::string Kiosk::describe_cell(const CellKey& key) const {
   const Room* room = view_.board.event.find_room(key.room);
-  return (room ? room->name : "Room " + key.room) + ", " + short_day_label(key.day) + " " + key.start;
+  return (room ? room->name : ui::tr("common.room", {{"room", key.room}})) + ", " + ui::day_short(key.day) + " " + key.start;
 }
 
 // [SECTION] Intents
@@ -247,15 +248,15 @@ void Kiosk::apply(const ui::Intent& intent) {
         } else if constexpr (std::is_same_v<T, ui::intent::StaffLogout>) {
           staff_->logout();
         } else if constexpr (std::is_same_v<T, ui::intent::ResetDay>) {
-          staff_->reset_day(i.day, weekday_name(i.day) + " " + short_day_label(i.day).substr(4));
+          staff_->reset_day(i.day, ui::day_long(i.day));
         } else if constexpr (std::is_same_v<T, ui::intent::Block>) {
           staff_->block(i.key, i.label, describe_cell(i.key));
         } else if constexpr (std::is_same_v<T, ui::intent::Unblock>) {
           staff_->unblock(i.key, describe_cell(i.key));
         } else if constexpr (std::is_same_v<T, ui::intent::RemoveClaim>) {
-          std::string what = "The session";
+          std::string what = ui::tr("staff_result.the_session");
           for (const auto& c : view_.board.cells)
-            if (c.claim_id == i.claim_id) what = "“" + c.title + "” (" + describe_cell(c.key()) + ")";
+            if (c.claim_id == i.claim_id) what = ui::tr("staff_result.session_named", {{"title", c.title}, {"cell", describe_cell(c.key())}});
           staff_->remove_claim(i.claim_id, what);
         } else if constexpr (std::is_same_v<T, ui::intent::Announce>) {
           staff_->announce(i.text, i.until);

@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "kiosk/kiosk_app.hpp"
+#include "ui/assets.hpp"
 
 namespace {
 
@@ -108,6 +109,19 @@ int main(int argc, char** argv) {
   } catch (const osb::ConfigError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 2;
+  }
+  // The words, colours and icons (assets/): a language or theme without its file stops here, with
+  // what is available, before a window opens.
+  {
+    const std::string assets = osb::ui::find_assets_dir(config.assets);
+    std::string error;
+    if (!osb::ui::load_assets(assets, config.language, config.theme, &error)) {
+      std::fprintf(stderr, "%s: %s\n", opt.config_path.c_str(), error.c_str());
+      return 2;
+    }
+    if (assets.empty())
+      std::fprintf(stderr, "openspace-kiosk: no assets folder found (looked beside the binary and under the install prefix); "
+                           "using the built-in English words, dark theme and icons\n");
   }
 
   // SIGTERM/SIGINT: blocked in every thread (set before any is started) and taken by one thread

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "core/time.hpp"
+#include "ui/text.hpp"
 
 namespace osb::kiosk {
 
@@ -26,7 +27,7 @@ std::vector<CellKey> claimable(const SceneContext& c) {
     if (!c.view.own_room.empty() && room.id != c.view.own_room) continue;
     for (const auto& slot : c.view.board.event.slots) {
       const CellKey key{day, room.id, format_hhmm(slot.start)};
-      if (ui::debug::cell_caption(c.ui, key) == "Tap to claim" && ui::debug::cell_rect(c.ui, key)) out.push_back(key);
+      if (ui::debug::cell_caption(c.ui, key) == ui::tr("board.tap_to_claim") && ui::debug::cell_rect(c.ui, key)) out.push_back(key);
     }
   }
   return out;
@@ -96,7 +97,7 @@ StepFn tap_next_field(int expect_focus) {
   return [expect_focus, tapped](SceneContext& c) {
     if (ui::debug::focused_field(c.ui) == expect_focus) return true;
     if (!*tapped) {
-      if (auto label = find_button(c, "Next")) *tapped = tap_button(c, *label);
+      if (auto label = find_button(c, ui::tr("keyboard.next"))) *tapped = tap_button(c, *label);
     }
     return false;
   };
@@ -104,7 +105,7 @@ StepFn tap_next_field(int expect_focus) {
 
 StepFn tap_claim_button() {
   return [](SceneContext& c) {
-    const auto label = find_button(c, "Claim", "Claim Room");
+    const auto label = find_button(c, "✓ " + ui::tr("claim.claim"));
     return label && tap_button(c, *label);
   };
 }
@@ -138,9 +139,7 @@ StepFn type_pin(std::string pin) {
       if (tap_button(c, std::string(1, pin[*next]))) ++*next;
       return false;
     }
-    if (auto ok = find_button(c, "OK")) tap_button(c, *ok);
-    else if (auto enter = find_button(c, "Enter")) tap_button(c, *enter);
-    else if (auto unlock = find_button(c, "Unlock")) tap_button(c, *unlock);
+    if (auto unlock = find_button(c, ui::tr("staff.unlock"))) tap_button(c, *unlock);
     return true;
   };
 }
@@ -233,7 +232,7 @@ std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& s
     add("long press on the clock", long_press_clock());
     add("type the PIN", type_pin(staff_pin));
     add("staff panel opens", wait_screen(S::StaffPanel));
-    add("open the fleet tab", tap_labelled("Fleet"));
+    add("open the fleet tab", tap_labelled(ui::tr("staff.tab_fleet")));
     add("fleet arrives", wait_fleet());
     add("settle", settle(3));
   } else if (name == "lost") {

@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "codec/codec.hpp"
+#include "ui/text.hpp"
 
 namespace osb::kiosk {
 
@@ -36,10 +37,6 @@ struct Bearer {
   Bearer& operator=(const Bearer&) = delete;
   HttpClient& http_;
 };
-
-std::string plural(long long n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 }  // namespace
 
@@ -113,18 +110,23 @@ void StaffClient::finish(std::function<void(StaffState&)> apply, bool board_writ
 std::function<void(StaffState&)> StaffClient::failure(const HttpResponse& r) {
   if (r.cancelled) return [](StaffState&) {};
   if (!r.transport_ok())
-    return [](StaffState& s) { s.message = "The board's server cannot be reached right now; try again in a moment."; };
+    return [](StaffState& s) { s.message = ui::tr("staff_result.unreachable"); };
   if (r.status == 401)
     return [](StaffState& s) {
       s.token.clear();
-      s.message = "The staff session has ended; enter the PIN again.";
+      s.message = ui::tr("staff_result.session_ended");
     };
-  if (r.status == 403) return [](StaffState& s) { s.message = "This action needs a staff PIN."; };
+  if (r.status == 403) return [](StaffState& s) { s.message = ui::tr("staff_result.needs_pin"); };
   if (r.status == 429)
-    return [](StaffState& s) { s.message = "Too many attempts; wait a few minutes and try again."; };
+    return [](StaffState& s) { s.message = ui::tr("staff_result.too_many"); };
   const Error e = json::decode_error(r.body);
-  std::string message = e.message.empty() ? "The server refused the request (" + e.code + ")." : e.message;
-  return [message](StaffState& s) { s.message = message; };
+  // The node's sentence is English; a catalogue that knows the code says it in the kiosk's language.
+  const std::string key = "staff_result.refused_" + e.code;
+  return [e, key](StaffState& s) {
+    s.message = ui::has_text(key) ? ui::tr(key)
+                : e.message.empty() || ui::current_catalogue().language != "en" ? ui::tr("staff_result.refused", {{"code", e.code}})
+                                                                                  : e.message;
+  };
 }
 
 // [SECTION] Requests
@@ -139,7 +141,7 @@ void StaffClient::login(const std::string& pin) {
     if (ok(r)) {
       const auto j = body_of(r);
       std::string token = j.is_object() && j.contains("token") && j["token"].is_string() ? j["token"].get<std::string>() : "";
-      if (token.empty()) return finish([](StaffState& s) { s.message = "The server sent no staff token."; }, false);
+      if (token.empty()) return finish([](StaffState& s) { s.message = ui::tr("staff_result.no_token"); }, false);
       return finish([this, token, generation](StaffState& s) mutable {
         if (generation != login_generation_) {
           // The PIN pad stopped waiting (Cancel, the idle timer, Lock): this must not unlock.
@@ -149,14 +151,14 @@ void StaffClient::login(const std::string& pin) {
         wipe(s.token);
         s.token = token;
         wipe(token);
-        s.message = "Staff mode is unlocked.";
+        s.message = ui::tr("staff_result.unlocked");
       }, false);
     }
     // Refusals are shown even after Cancel: they unlock nothing.
     if (r.transport_ok() && r.status == 401)
-      return finish([](StaffState& s) { s.message = "That PIN is not right."; }, false);
+      return finish([](StaffState& s) { s.message = ui::tr("staff_result.wrong_pin"); }, false);
     if (r.transport_ok() && r.status == 429)
-      return finish([](StaffState& s) { s.message = "Too many wrong PINs; staff mode is locked for 5 minutes."; }, false);
+      return finish([](StaffState& s) { s.message = ui::tr("staff_result.locked_out"); }, false);
     finish(failure(r), false);
   });
 }
@@ -193,7 +195,7 @@ void StaffClient::reset_day(const std::string& day, const std::string& what) {
     if (!ok(r)) return finish(failure(r), false);
     const auto j = body_of(r);
     const long long n = j.is_object() && j.contains("archived") && j["archived"].is_number_integer() ? j["archived"].get<long long>() : 0;
-    finish([what, n](StaffState& s) { s.message = what + " is reset: " + plural(n, "session", "sessions") + " moved to the archive."; }, true);
+    finish([what, n](StaffState& s) { s.message = ui::trn("staff_result.reset", static_cast<long>(n), {{"what", what}}); }, true);
   });
 }
 
@@ -203,7 +205,7 @@ void StaffClient::block(const CellKey& key, const std::string& label, const std:
     wipe(token);
     const HttpResponse r = http.put(cell_path(key), json::dump({{"label", label}}));
     if (!ok(r)) return finish(failure(r), false);
-    finish([what, label](StaffState& s) { s.message = what + " is blocked: " + label + "."; }, true);
+    finish([what, label](StaffState& s) { s.message = ui::tr("staff_result.blocked", {{"what", what}, {"label", label}}); }, true);
   });
 }
 
@@ -213,7 +215,7 @@ void StaffClient::unblock(const CellKey& key, const std::string& what) {
     wipe(token);
     const HttpResponse r = http.del(cell_path(key));
     if (!ok(r)) return finish(failure(r), false);
-    finish([what](StaffState& s) { s.message = what + " is open again."; }, true);
+    finish([what](StaffState& s) { s.message = ui::tr("staff_result.unblocked", {{"what", what}}); }, true);
   });
 }
 
@@ -223,7 +225,7 @@ void StaffClient::remove_claim(const std::string& claim_id, const std::string& w
     wipe(token);
     const HttpResponse r = http.del("/api/v1/claims/" + claim_id);
     if (!ok(r)) return finish(failure(r), false);
-    finish([what](StaffState& s) { s.message = what + " was removed and the cell is open again."; }, true);
+    finish([what](StaffState& s) { s.message = ui::tr("staff_result.removed", {{"what", what}}); }, true);
   });
 }
 
@@ -237,7 +239,7 @@ void StaffClient::announce(const std::string& text, const std::string& until) {
     if (!ok(r)) return finish(failure(r), false);
     const bool cleared = text.empty();
     finish([cleared](StaffState& s) {
-      s.message = cleared ? "The announcement is cleared." : "The announcement is on every screen.";
+      s.message = cleared ? ui::tr("staff_result.announcement_cleared") : ui::tr("staff_result.announcement_shown");
     }, true);
   });
 }
@@ -252,7 +254,7 @@ void StaffClient::refresh_fleet() {
     if (!ok(r)) return finish(failure(r), false);
     const auto j = body_of(r);
     if (!j.is_object() || !j.contains("kiosks") || !j["kiosks"].is_array())
-      return finish([](StaffState& s) { s.message = "The server's list of kiosks could not be read."; }, false);
+      return finish([](StaffState& s) { s.message = ui::tr("staff_result.fleet_unreadable"); }, false);
     std::vector<ui::KioskInfo> fleet;
     for (const auto& k : j["kiosks"]) {
       if (!k.is_object()) continue;

@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/assets.hpp"
+#include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -22,16 +24,16 @@ namespace {
 
 // [SECTION] Words
 
-// This screen's words in one place (so a catalogue can take them over).
+// This screen's words come from the catalogue ([board] in assets/text/<language>.toml).
 std::string earlier_words(int sessions, bool open) {
-  const std::string n = sessions == 0 ? "no sessions" : sessions == 1 ? "1 session" : std::to_string(sessions) + " sessions";
-  return std::string(open ? "▴ " : "▾ ") + "Earlier today · " + n;
+  const std::string n = sessions == 0 ? tr("board.no_sessions") : trn("board.sessions", sessions);
+  return std::string(open ? "▴ " : "▾ ") + tr("board.earlier_today", {{"sessions", n}});
 }
 std::string more_rooms_words(int n, bool right) {
-  const std::string words = n == 1 ? "1 more room" : std::to_string(n) + " more rooms";
+  const std::string words = trn("board.more_rooms", n);
   return right ? words + " ▸" : "◂ " + words;
 }
-std::string more_slots_words(int n) { return (n == 1 ? std::string("1 more slot") : std::to_string(n) + " more slots") + " ▾"; }
+std::string more_slots_words(int n) { return trn("board.more_slots", n) + " ▾"; }
 
 // [SECTION] Layout
 
@@ -97,10 +99,10 @@ void draw_cell(Frame& f, const ImRect& r, const CellKey& key, const Cell* cell, 
 
   if (pending && state == CellState::Open) {
     // Made here, not yet accepted by the node.
-    dc.caption = "Sending…";
+    dc.caption = tr("board.sending");
     const float icon = body->FontSize * 0.4f;
     draw_clock_icon(f.dl, ImVec2(inner.Min.x + icon, y + body->FontSize / 2), icon, theme::amber);
-    line(body, theme::amber, "Sending…", icon * 2 + f.px(10));
+    line(body, theme::amber, dc.caption, icon * 2 + f.px(10));
     title_lines(pending->title, theme::text, 0);
     f.dl->PopClipRect();
     f.dl->AddRect(r.Min, r.Max, theme::amber, rounding, 0, f.px(2));
@@ -108,28 +110,25 @@ void draw_cell(Frame& f, const ImRect& r, const CellKey& key, const Cell* cell, 
   }
   switch (state) {
     case CellState::Open:
-      dc.caption = past ? "Past" : (staff ? "Open" : "Tap to claim");
+      dc.caption = past ? tr("board.past") : (staff ? tr("board.open") : tr("board.tap_to_claim"));
       y = inner.Min.y + (inner.GetHeight() - body->FontSize) / 2;
-      if (past) line(body, col, "Past");
-      else if (staff) line(body, col, "Open");
+      if (past || staff) line(body, col, dc.caption);
       else {
         // A plus sign in a circle, then the words: both say "this is free".
         const float rad = body->FontSize * 0.42f;
         const ImVec2 c(inner.Min.x + rad, y + body->FontSize / 2);
-        f.dl->AddCircle(c, rad, col, 24, f.px(2));
-        f.dl->AddLine(ImVec2(c.x - rad * 0.5f, c.y), ImVec2(c.x + rad * 0.5f, c.y), col, f.px(2.5f));
-        f.dl->AddLine(ImVec2(c.x, c.y - rad * 0.5f), ImVec2(c.x, c.y + rad * 0.5f), col, f.px(2.5f));
-        line(body, col, "Tap to claim", rad * 2 + f.px(12));
+        draw_icon(f.dl, "plus_circle", ImVec2(c.x - rad / 0.92f, c.y - rad / 0.92f), rad * 2 / 0.92f, col);
+        line(body, col, dc.caption, rad * 2 + f.px(12));
       }
       break;
     case CellState::Claimed:
-      dc.caption = "Claimed";
+      dc.caption = tr("board.claimed");
       title_lines(cell->title, col, body_h);
-      if (!cell->host.empty()) line(body, col, "by " + cell->host);
+      if (!cell->host.empty()) line(body, col, tr("board.by_host", {{"host", cell->host}}));
       break;
     case CellState::Blocked: {
-      dc.caption = "Blocked";
-      const std::string text = "Blocked: " + cell->label;
+      dc.caption = tr("board.blocked");
+      const std::string text = tr("board.blocked_label", {{"label", cell->label}});
       for (const std::string& l : wrap_text(body, text, w, std::max(1, static_cast<int>(inner.GetHeight() / body_h)))) {
         const ImVec2 pos(inner.Min.x, y);
         f.dl->AddRectFilled(ImVec2(pos.x - f.px(4), pos.y), ImVec2(pos.x + text_width(body, l) + f.px(4), pos.y + body_h),
@@ -153,7 +152,7 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   const KioskView& v = f.view;
   const Event& e = v.board.event;
   if (!v.has_board || e.rooms.empty() || e.slots.empty()) {
-    draw_text_in(f, fonts().header, area, theme::text, "Waiting for the board from the event's server…", true, true);
+    draw_text_in(f, fonts().header, area, theme::text, tr("board.waiting"), true, true);
     return std::nullopt;
   }
   const std::vector<const Room*> rooms = ordered_rooms(v);
@@ -308,7 +307,7 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
     const ImU32 col = phase_i == SlotPhase::Past ? theme::past_text : theme::text;
     float ty = y + f.px(10);
     if (phase_i == SlotPhase::Now) {
-      draw_text(f, fonts().cell, ImVec2(area.Min.x, ty), theme::amber, "▶ NOW");
+      draw_text(f, fonts().cell, ImVec2(area.Min.x, ty), theme::amber, "▶ " + tr("board.now"));
       ty += fonts().cell->FontSize * 1.1f;
       f.dl->AddLine(ImVec2(area.Min.x, y + f.px(2)), ImVec2(viewport.Min.x - gap, y + f.px(2)), theme::amber, f.px(3));
     }

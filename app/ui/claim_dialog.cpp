@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -20,17 +21,18 @@ namespace {
 
 constexpr std::size_t kMax[3] = {kTitleMax, kHostMax, kDescriptionMax};
 constexpr std::size_t kMin[3] = {1, 1, 0};
-const char* const kLabels[3] = {"Title", "Your name", "Description"};
+const char* const kLabelKeys[3] = {"claim.title", "claim.name", "claim.description"};
+const char* const kFieldIds[3] = {"field Title", "field Your name", "field Description"};  // stable ids for tests
+std::string label(int field) { return tr(kLabelKeys[field]); }
 
 std::string problem_sentence(int field, const TextCheck& c) {
   switch (c.problem) {
     case TextProblem::None: return {};
     case TextProblem::Empty:
-      return field == 0 ? "A title needs at least one letter." : "Your name is needed so people know who hosts.";
-    case TextProblem::TooLong:
-      return std::string(kLabels[field]) + " can have at most " + std::to_string(kMax[field]) + " characters.";
+      return field == 0 ? tr("claim.title_empty") : tr("claim.name_empty");
+    case TextProblem::TooLong: return tr("claim.too_long", {{"field", label(field)}, {"max", std::to_string(kMax[field])}});
     case TextProblem::BadUtf8:
-    case TextProblem::Control: return std::string(kLabels[field]) + " contains a character that cannot be used.";
+    case TextProblem::Control: return tr("claim.bad_character", {{"field", label(field)}});
   }
   return {};
 }
@@ -50,9 +52,9 @@ std::string shown_error(const ClaimDraft& d, int i) {
 std::string disabled_reason(const ClaimDraft& d) {
   const TextCheck title = check_text(d.fields[0], 1, kTitleMax);
   const TextCheck name = check_text(d.fields[1], 1, kHostMax);
-  if (title.problem == TextProblem::Empty) return "Type a title to claim.";
+  if (title.problem == TextProblem::Empty) return tr("claim.type_title");
   if (!title.ok()) return field_problem(d, 0);
-  if (name.problem == TextProblem::Empty) return "Type your name to claim.";
+  if (name.problem == TextProblem::Empty) return tr("claim.type_name");
   if (!name.ok()) return field_problem(d, 1);
   return field_problem(d, 2);
 }
@@ -158,8 +160,8 @@ void draw_claim_dialog(Frame& f) {
   draw_panel(f, panel);
 
   // Title: "Claim Room C, Saturday 14:00–15:00".
-  f.st.dialog_title = "Claim " + room_name(v, d.key.room) + ", " + weekday_name(d.key.day) + " " + d.key.start +
-                      (d.end.empty() ? "" : "–" + d.end);
+  f.st.dialog_title = tr("claim.dialog_title", {{"room", room_name(v, d.key.room)}, {"weekday", weekday_long(d.key.day)},
+                                                 {"time", d.key.start + (d.end.empty() ? "" : "–" + d.end)}});
   float y = panel.Min.y + pad;
   draw_text_in(f, fonts().header, ImRect(panel.Min.x + pad, y, panel.Max.x - pad, y + title_h), theme::text,
                f.st.dialog_title);
@@ -168,10 +170,10 @@ void draw_claim_dialog(Frame& f) {
   const float label_w = f.px(f.portrait() ? 190 : 230), count_w = f.px(150);
   const ImRect cols(panel.Min.x + pad, 0, panel.Max.x - pad, 0);
   for (int i = 0; i < 3; ++i) {
-    draw_text_in(f, fonts().body, ImRect(cols.Min.x, y, cols.Min.x + label_w, y + field_h), theme::text, kLabels[i]);
+    draw_text_in(f, fonts().body, ImRect(cols.Min.x, y, cols.Min.x + label_w, y + field_h), theme::text, label(i));
     const ImRect field(cols.Min.x + label_w, y, cols.Max.x - count_w - f.px(12), y + field_h);
     std::size_t tapped_at = d.cursor[i];
-    if (text_field(f, field, d.fields[i], i == 2 ? "(optional)" : "", i == d.focus, std::string("field ") + kLabels[i],
+    if (text_field(f, field, d.fields[i], i == 2 ? tr("claim.optional") : "", i == d.focus, kFieldIds[i],
                    &tapped_at)) {
       focus_field(d, i);
       d.cursor[i] = tapped_at;  // the caret goes where the finger was
@@ -195,8 +197,8 @@ void draw_claim_dialog(Frame& f) {
   if (!reason.empty())
     draw_text_in(f, fonts().body, ImRect(cols.Min.x, y, cancel_r.Min.x - f.px(16), y + buttons_h),
                  d.tried ? theme::error_text : theme::text, reason);
-  if (button(f, cancel_r, "Cancel", ButtonKind::Quiet)) { cancel(f); return; }
-  if (button(f, claim_r, "✓ Claim", ButtonKind::Primary, reason.empty())) { submit(f); return; }
+  if (button(f, cancel_r, tr("common.cancel"), ButtonKind::Quiet)) { cancel(f); return; }
+  if (button(f, claim_r, "✓ " + tr("claim.claim"), ButtonKind::Primary, reason.empty())) { submit(f); return; }
 
   if (d.keyboard) {
     const KeyboardEvents ev = draw_keyboard(f, kb_area, d.kb, d.focus < 2);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -31,8 +32,8 @@ void draw_confirmation(Frame& f) {
   const ImRect text_col(panel.Min.x + pad, 0, panel.Max.x - pad, 0);
   const std::string where = room_name(v, c.claim.room) + ", " + short_when(c.claim.day, c.claim.start);
   if (claimed) {
-    f.st.message = "Claimed! " + c.claim.title + " — " + where;
-    draw_text_in(f, fonts().huge, ImRect(text_col.Min.x, y, text_col.Max.x, y + f.px(80)), theme::online, "✓ Claimed!");
+    f.st.message = tr("confirm.claimed") + " " + c.claim.title + " — " + where;
+    draw_text_in(f, fonts().huge, ImRect(text_col.Min.x, y, text_col.Max.x, y + f.px(80)), theme::online, "✓ " + tr("confirm.claimed"));
     y += f.px(88);
     draw_text_in(f, fonts().clock, ImRect(text_col.Min.x, y, text_col.Max.x, y + f.px(60)), theme::white, c.claim.title);
     y += f.px(64);
@@ -42,10 +43,10 @@ void draw_confirmation(Frame& f) {
     if (!v.node_url.empty()) {
       draw_qr(f, ImVec2(text_col.Min.x, y), qr, v.node_url + "/s/" + c.claim_id);
       draw_text_in(f, fonts().body, ImRect(text_col.Min.x + qr + f.px(24), y, text_col.Max.x, y + f.px(44)), theme::text,
-                   "Scan to open your session on a phone.");
+                   tr("confirm.scan"));
     }
   } else {
-    f.st.message = "Saved on this board. It will be sent when the network is back.";
+    f.st.message = tr("confirm.saved_offline");
     draw_text_in(f, fonts().header, ImRect(text_col.Min.x, y, text_col.Max.x, y + f.px(56)), theme::amber,
                  "◐ " + c.claim.title + " — " + where);
     y += f.px(72);
@@ -57,8 +58,8 @@ void draw_confirmation(Frame& f) {
   const long left = 15 - static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(f.now - c.shown_at).count());
   const ImRect close(panel.Max.x - pad - f.px(220), panel.Max.y - pad - f.px(80), panel.Max.x - pad, panel.Max.y - pad);
   draw_text_in(f, fonts().body, ImRect(close.Min.x - f.px(320), close.Min.y, close.Min.x - f.px(16), close.Max.y),
-               theme::past_text, "Closes in " + std::to_string(std::max(0L, left)) + " s", false, true);
-  bool done = button(f, close, "Close", ButtonKind::Primary);
+               theme::past_text, tr("confirm.closes_in", {{"n", std::to_string(std::max(0L, left))}}), false, true);
+  bool done = button(f, close, tr("common.close"), ButtonKind::Primary);
   // A tap anywhere else closes it too: the person got the message.
   if (!done) done = tapped(f, f.screen());
   if (done || f.key_escape || f.key_enter) {
@@ -72,12 +73,10 @@ void draw_confirmation(Frame& f) {
 namespace {
 
 std::string lost_sentence(const KioskView& v, const LostClaimView& lost) {
-  const std::string where = room_name(v, lost.claim.room) + " at " + lost.claim.start;
-  if (lost.error.code == "blocked") return "Sorry — " + where + " was blocked by the organisers a moment earlier.";
-  if (lost.error.code == "past") return "Sorry — " + where + " had already ended when the claim arrived.";
-  if (lost.error.code == "taken") return "Sorry — " + where + " was taken by another board a moment earlier.";
-  if (lost.error.code == "removed") return "Sorry — your session in " + where + " was removed by the organisers.";
-  return "Sorry — the claim for " + where + " could not be saved.";
+  const std::string where = tr("lost.where", {{"room", room_name(v, lost.claim.room)}, {"time", lost.claim.start}});
+  for (const char* code : {"blocked", "past", "taken", "removed"})
+    if (lost.error.code == code) return tr(std::string("lost.") + code, {{"where", where}});
+  return tr("lost.other", {{"where", where}});
 }
 
 // Open, not past, not being sent, nearest in time to the lost one; this room first on a tie.
@@ -131,7 +130,7 @@ void draw_lost(Frame& f, const LostClaimView& lost) {
   }
   y += f.px(8);
   draw_text_in(f, fonts().body, ImRect(panel.Min.x + pad, y, panel.Max.x - pad, y + f.px(40)), theme::text,
-               "“" + lost.claim.title + "” by " + lost.claim.host);
+               tr("lost.title_by_host", {{"title", lost.claim.title}, {"host", lost.claim.host}}));
   y += f.px(56);
 
   const std::vector<CellKey> options = alternatives(v, lost.claim, 3);
@@ -142,10 +141,10 @@ void draw_lost(Frame& f, const LostClaimView& lost) {
   };
   if (options.empty()) {
     draw_text_in(f, fonts().header, ImRect(panel.Min.x + pad, y, panel.Max.x - pad, y + f.px(80)), theme::text,
-                 "No other slot is open today.");
+                 tr("lost.no_other_slot"));
   } else {
     draw_text_in(f, fonts().header, ImRect(panel.Min.x + pad, y, panel.Max.x - pad, y + f.px(48)), theme::text,
-                 "Free now — tap one to claim it with the same text:");
+                 tr("lost.free_now"));
     y += f.px(60);
     const float bw = (inner_w - 2 * f.px(16)) / 3;
     float x = panel.Min.x + pad;
@@ -161,7 +160,7 @@ void draw_lost(Frame& f, const LostClaimView& lost) {
     }
   }
   const ImRect close(panel.Max.x - pad - f.px(220), panel.Max.y - pad - f.px(80), panel.Max.x - pad, panel.Max.y - pad);
-  if (button(f, close, "Close", ButtonKind::Quiet) || f.key_escape) acknowledge();
+  if (button(f, close, tr("common.close"), ButtonKind::Quiet) || f.key_escape) acknowledge();
 }
 
 }  // namespace osb::ui

@@ -7,6 +7,7 @@
 // [SECTION] Drawing
 #include <algorithm>
 
+#include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -27,9 +28,10 @@ struct HallwayContent {
 };
 
 std::string minutes_words(long m) {
-  if (m <= 0) return "now";
-  if (m < 60) return std::to_string(m) + " min";
-  return std::to_string(m / 60) + " h " + (m % 60 ? std::to_string(m % 60) + " min" : "");
+  if (m <= 0) return tr("hallway.now_lower");
+  if (m < 60) return tr("hallway.minutes", {{"n", std::to_string(m)}});
+  return m % 60 ? tr("hallway.hours_minutes", {{"h", std::to_string(m / 60)}, {"m", std::to_string(m % 60)}})
+                : tr("hallway.hours", {{"h", std::to_string(m / 60)}});
 }
 
 HallwayContent content(const KioskView& v) {
@@ -49,9 +51,9 @@ HallwayContent content(const KioskView& v) {
       const Cell* cell = find_cell(v, {today, r.id, format_hhmm(slot->start)});
       if (!cell || cell->state != CellState::Claimed) continue;
       const long m = running ? minutes_between(v.now, today, slot->end) : minutes_between(v.now, today, slot->start);
-      std::string when = running ? (m <= 0 ? "ends now" : "ends in " + minutes_words(m))
-                                 : (m <= 0 ? "starts now" : "starts in " + minutes_words(m));
-      out.push_back({cell->title, "by " + cell->host + " · " + r.name + " · " + when});
+      std::string when = running ? (m <= 0 ? tr("hallway.ends_now") : tr("hallway.ends_in", {{"time", minutes_words(m)}}))
+                                 : (m <= 0 ? tr("hallway.starts_now") : tr("hallway.starts_in", {{"time", minutes_words(m)}}));
+      out.push_back({cell->title, tr("board.by_host", {{"host", cell->host}}) + " · " + r.name + " · " + when});
     }
     return out;
   };
@@ -83,7 +85,7 @@ float draw_section(Frame& f, const ImRect& area, const std::string& heading, con
   for (const SessionLine& l : lines) {
     if (y + row > area.Max.y && shown + 1 < lines.size()) {
       draw_text_in(f, fonts().header, ImRect(area.Min.x, y, area.Max.x, y + f.px(52)), theme::text,
-                   "and " + std::to_string(lines.size() - shown) + " more");
+                   tr("hallway.and_more", {{"n", std::to_string(lines.size() - shown)}}));
       y += f.px(60);
       break;
     }
@@ -133,17 +135,17 @@ void draw_hallway(Frame& f) {
 
   if (!v.has_board) {
     draw_text_in(f, fonts().header, ImRect(safe.Min.x, y, safe.Max.x, safe.Max.y), theme::text,
-                 "Waiting for the board from the event's server…", true, true);
+                 tr("board.waiting"), true, true);
     return;
   }
   const float qr = f.px(f.portrait() ? 300 : 260);
   const float footer_h = std::max(qr + f.px(16), f.px(200));
   const ImRect body(safe.Min.x, y, safe.Max.x, safe.Max.y - footer_h);
-  const std::string now_head = c.now_slot ? "▶ NOW  " + format_hhmm(c.now_slot->start) + "–" + format_hhmm(c.now_slot->end)
-                                          : "▶ NOW";
-  const std::string next_head = c.next_slot ? "NEXT  " + format_hhmm(c.next_slot->start) : "NEXT";
-  const std::string now_empty = c.now_slot ? "No session in this slot." : "No session is running.";
-  const std::string next_empty = c.next_slot ? "Nothing claimed yet — claim it at a room screen." : "No more slots today.";
+  const std::string now_head = c.now_slot ? "▶ " + tr("hallway.now") + "  " + format_hhmm(c.now_slot->start) + "–" + format_hhmm(c.now_slot->end)
+                                          : "▶ " + tr("hallway.now");
+  const std::string next_head = c.next_slot ? tr("hallway.next") + "  " + format_hhmm(c.next_slot->start) : tr("hallway.next");
+  const std::string now_empty = c.now_slot ? tr("hallway.no_session_in_slot") : tr("hallway.no_session_running");
+  const std::string next_empty = c.next_slot ? tr("hallway.nothing_claimed_next") : tr("hallway.no_more_slots");
   if (f.portrait()) {
     const float half = body.Min.y + body.GetHeight() / 2;
     draw_section(f, ImRect(body.Min.x, body.Min.y, body.Max.x, half - f.px(16)), now_head, c.now, now_empty);
@@ -159,8 +161,8 @@ void draw_hallway(Frame& f) {
   const ImRect footer(safe.Min.x, safe.Max.y - footer_h + f.px(16), safe.Max.x - qr - f.px(32), safe.Max.y);
   f.dl->AddLine(ImVec2(safe.Min.x, footer.Min.y - f.px(8)), ImVec2(safe.Max.x, footer.Min.y - f.px(8)), theme::line, f.px(2));
   float fy = footer.Min.y + f.px(8);
-  std::string open = "Still open today: ";
-  if (c.open.empty()) open = "Every slot today is taken.";
+  std::string open = tr("hallway.still_open") + " ";
+  if (c.open.empty()) open = tr("hallway.all_taken");
   for (std::size_t i = 0; i < c.open.size(); ++i) {
     // No-break spaces inside "Room B 16:00": lines break only between slots.
     std::string item = c.open[i];
@@ -176,20 +178,20 @@ void draw_hallway(Frame& f) {
     const float icon = f.px(36);
     draw_megaphone(f.dl, ImVec2(footer.Min.x, fy + f.px(6)), icon, theme::amber);
     std::string text = v.board.announcement->text;
-    if (!v.board.announcement->until.empty()) text += " (until " + v.board.announcement->until + ")";
+    if (!v.board.announcement->until.empty()) text += " (" + tr("status.until", {{"time", v.board.announcement->until}}) + ")";
     draw_text_in(f, fonts().header, ImRect(footer.Min.x + icon * 1.5f, fy, footer.Max.x, fy + f.px(48)), theme::amber, text);
     fy += f.px(56);
   }
   if (v.connection == Connection::Offline) {
     const std::string lag = lag_words(v.lag_ms);
     draw_text_in(f, fonts().body, ImRect(footer.Min.x, fy, footer.Max.x, fy + f.px(40)), theme::amber,
-                 "Offline — this board may be out of date" + (lag.empty() ? std::string(".") : ", last update " + lag + "."));
+                 lag.empty() ? tr("hallway.offline") + "." : tr("hallway.offline_last_update", {{"ago", lag}}) + ".");
   }
   if (!v.node_url.empty()) {
     const ImVec2 qpos(safe.Max.x - qr, safe.Max.y - qr);
     draw_qr(f, qpos, qr, v.node_url + "/");
     draw_text_in(f, fonts().body, ImRect(qpos.x - f.px(8), qpos.y - f.px(44), safe.Max.x, qpos.y - f.px(4)), theme::text,
-                 "The board on your phone", true);
+                 tr("hallway.on_your_phone"), true);
   }
 }
 

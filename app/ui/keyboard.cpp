@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -22,8 +23,20 @@ struct PageLayout {
 };
 
 const PageLayout& layout(KeyPage page) {
-  static const PageLayout letters{{"q w e r t y u i o p", "a s d f g h j k l '", "z x c v b n m , . -"},
-                                  {"Q W E R T Y U I O P", "A S D F G H J K L \"", "Z X C V B N M ; : _"}};
+  // The letters follow the language's keyboard (keyboard.letters / keyboard.letters_shift in the
+  // catalogue: QWERTZ for German, AZERTY for French, ñ for Spanish); rebuilt when the language changes.
+  static std::string language;
+  static std::string rows[6];
+  static PageLayout letters{};
+  if (language != current_catalogue().language || !letters.lower[0]) {
+    language = current_catalogue().language;
+    for (int i = 0; i < 3; ++i) {
+      rows[i] = tr("keyboard.letters." + std::to_string(i));
+      rows[3 + i] = tr("keyboard.letters_shift." + std::to_string(i));
+      letters.lower[i] = rows[i].c_str();
+      letters.upper[i] = rows[3 + i].c_str();
+    }
+  }
   static const PageLayout symbols{{"1 2 3 4 5 6 7 8 9 0", "@ # & * ( ) / ? ! +", "= % $ € : ; , . -"},
                                   {"1 2 3 4 5 6 7 8 9 0", "[ ] { } < > \\ | ~ ^", "` ° § £ ¥ … – — ·"}};
   static const PageLayout accents{{"à á â ä ã å æ ç è é", "ê ë ì í î ï ñ ò ó ô", "ö õ ø ù ú û ü ý ß ł"},
@@ -114,8 +127,8 @@ KeyboardEvents draw_keyboard(Frame& f, const ImRect& area, KeyboardState& kb, bo
   // Row 2: characters (indented half a key), then Next.
   x = type_row(1, x0 + (kb.page == KeyPage::Cyrillic ? 0 : unit / 2));
   if (show_next) {
-    if (key(x, right - x, "Next ▸", ButtonKind::Primary)) ev.next = true;
-  } else if (key(x, right - x, "Done", ButtonKind::Primary)) {
+    if (key(x, right - x, tr("keyboard.next") + " ▸", ButtonKind::Primary)) ev.next = true;
+  } else if (key(x, right - x, tr("keyboard.done"), ButtonKind::Primary)) {
     ev.done = true;
   }
   y += m.h + m.gap;
@@ -154,11 +167,11 @@ KeyboardEvents draw_keyboard(Frame& f, const ImRect& area, KeyboardState& kb, bo
   page_key(KeyPage::Cyrillic, "абв");
   const float done_w = unit + m.w;
   const float arrows_w = 2 * m.w + m.gap;
-  if (key(x, right - done_w - arrows_w - 2 * m.gap - x, "space")) ev.typed += " ";
+  if (key(x, right - done_w - arrows_w - 2 * m.gap - x, tr("keyboard.space"))) ev.typed += " ";
   const float ax = right - done_w - arrows_w - m.gap;
   if (key(ax, m.w, "◀")) ev.left = true;
   if (key(ax + m.w + m.gap, m.w, "▶")) ev.right = true;
-  if (key(right - done_w, done_w, show_next ? "Done" : "Hide", ButtonKind::Normal)) ev.done = true;
+  if (key(right - done_w, done_w, show_next ? tr("keyboard.done") : tr("keyboard.hide"), ButtonKind::Normal)) ev.done = true;
   return ev;
 }
 

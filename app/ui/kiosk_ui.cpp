@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "core/text.hpp"
+#include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -72,7 +73,7 @@ std::string default_day(const KioskView& view) {
 }
 
 std::string short_when(const std::string& day, const std::string& start) {
-  return parse_day(day) ? short_day_label(day).substr(0, 3) + " " + start : start;
+  return parse_day(day) ? tr("date.weekdays_short." + std::to_string(weekday(day))) + " " + start : start;
 }
 
 std::string make_claim_id(std::mt19937_64& rng, std::string_view kiosk_id) {
@@ -400,7 +401,7 @@ std::vector<std::string> button_labels(const UiState& s) {
   for (const DebugButton& b : s.impl->buttons) out.push_back(b.label);
   return out;
 }
-bool keyboard_visible(const UiState& s) { return find_button(s, "space") != nullptr; }
+bool keyboard_visible(const UiState& s) { return find_button(s, tr("keyboard.space")) != nullptr; }
 std::optional<Rect> cell_rect(const UiState& s, const CellKey& key) {
   auto it = s.impl->cells.find(key);
   if (it == s.impl->cells.end()) return std::nullopt;

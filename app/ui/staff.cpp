@@ -13,6 +13,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -50,14 +51,14 @@ void draw_pin_pad(Frame& f) {
   const ImVec2 mid = f.safe().GetCenter();
   const ImRect panel(mid.x - w / 2, mid.y - h / 2, mid.x + w / 2, mid.y + h / 2);
   draw_panel(f, panel);
-  f.st.dialog_title = "Staff PIN";
+  f.st.dialog_title = tr("staff.pin_title");
   float y = panel.Min.y + pad;
   const ImRect col(panel.Min.x + pad, 0, panel.Max.x - pad, 0);
-  draw_text_in(f, fonts().header, ImRect(col.Min.x, y, col.Max.x, y + f.px(56)), theme::text, "Staff PIN", true);
+  draw_text_in(f, fonts().header, ImRect(col.Min.x, y, col.Max.x, y + f.px(56)), theme::text, f.st.dialog_title, true);
   y += f.px(56);
   std::string dots;
   for (std::size_t i = 0; i < st.pin.size(); ++i) dots += i ? " ●" : "●";
-  if (dots.empty()) dots = v.staff_busy ? "Checking…" : "Type the staff PIN.";
+  if (dots.empty()) dots = v.staff_busy ? tr("staff.checking") : tr("staff.type_pin");
   draw_text_in(f, st.pin.empty() ? fonts().body : fonts().clock, ImRect(col.Min.x, y, col.Max.x, y + f.px(64)), theme::text,
                dots, true);
   y += f.px(64);
@@ -83,16 +84,16 @@ void draw_pin_pad(Frame& f) {
   if (f.key_enter) send();
   if (f.key_escape) { cancel(); return; }
 
-  static const char* const kKeys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "Unlock"};
+  static const char* const kKeys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", ""};  // [11]: Unlock
   const float x0 = mid.x - (3 * key + 2 * gap) / 2;
   for (int i = 0; i < 12; ++i) {
     const float x = x0 + static_cast<float>(i % 3) * (key + gap);
     const float ky = y + static_cast<float>(i / 3) * (key + gap);
     const ImRect r(x, ky, x + key, ky + key);
-    const std::string_view label = kKeys[i];
-    if (label == "Unlock") {
+    const std::string label = i == 11 ? tr("staff.unlock") : kKeys[i];
+    if (i == 11) {
       if (button(f, r, label, ButtonKind::Primary, !st.pin.empty() && !v.staff_busy, fonts().body)) send();
-    } else if (label == "⌫") {
+    } else if (i == 9) {
       if (button(f, r, label, ButtonKind::Key, true, fonts().clock) && !st.pin.empty()) {
         st.pin.back() = 0;
         st.pin.pop_back();
@@ -102,7 +103,7 @@ void draw_pin_pad(Frame& f) {
     }
   }
   y += 4 * key + 3 * gap + f.px(24);
-  if (button(f, ImRect(mid.x - f.px(130), y, mid.x + f.px(130), y + f.px(80)), "Cancel", ButtonKind::Quiet)) cancel();
+  if (button(f, ImRect(mid.x - f.px(130), y, mid.x + f.px(130), y + f.px(80)), tr("common.cancel"), ButtonKind::Quiet)) cancel();
 }
 
 // [SECTION] Staff panel: tabs and helpers
@@ -156,23 +157,23 @@ void draw_cell_sheet(Frame& f) {
 
   if (state == CellState::Open) {
     const ImRect in = sheet(f, f.px(330));
-    f.st.dialog_title = "Block " + cell_words(v, key);
+    f.st.dialog_title = tr("staff.block_title", {{"cell", cell_words(v, key)}});
     draw_text_in(f, fonts().header, ImRect(in.Min.x, in.Min.y, in.Max.x, in.Min.y + f.px(52)), theme::text, f.st.dialog_title);
     float y = in.Min.y + f.px(64);
-    draw_text_in(f, fonts().body, ImRect(in.Min.x, y, in.Min.x + f.px(140), y + f.px(72)), theme::text, "Label");
-    if (text_field(f, ImRect(in.Min.x + f.px(140), y, in.Max.x, y + f.px(72)), s.label, "e.g. Lightning talks", true, "field Label"))
+    draw_text_in(f, fonts().body, ImRect(in.Min.x, y, in.Min.x + f.px(140), y + f.px(72)), theme::text, tr("staff.label"));
+    if (text_field(f, ImRect(in.Min.x + f.px(140), y, in.Max.x, y + f.px(72)), s.label, tr("staff.label_hint"), true, "field Label"))
       s.keyboard = true;
     edit_text(s.label, f.typed, f.key_backspace, kLabelMax);
     y = in.Max.y - bh;
     const TextCheck check = check_text(s.label, 1, kLabelMax);
     if (!check.ok() && !s.label.empty())
       draw_text_in(f, fonts().body, ImRect(in.Min.x, y, in.Max.x - f.px(520), y + bh), theme::error_text,
-                   "A label needs at least one letter.");
-    if (button(f, ImRect(in.Max.x - f.px(500), y, in.Max.x - f.px(280), y + bh), "Cancel", ButtonKind::Quiet) || f.key_escape) {
+                   tr("staff.label_empty"));
+    if (button(f, ImRect(in.Max.x - f.px(500), y, in.Max.x - f.px(280), y + bh), tr("common.cancel"), ButtonKind::Quiet) || f.key_escape) {
       close();
       return;
     }
-    if (button(f, ImRect(in.Max.x - f.px(260), y, in.Max.x, y + bh), "Block", ButtonKind::Primary, check.ok()) ||
+    if (button(f, ImRect(in.Max.x - f.px(260), y, in.Max.x, y + bh), tr("staff.block"), ButtonKind::Primary, check.ok()) ||
         (f.key_enter && check.ok())) {
       f.out.push_back(intent::Block{key, trim(s.label)});
       close();
@@ -184,27 +185,26 @@ void draw_cell_sheet(Frame& f) {
 
   const ImRect in = sheet(f, f.px(300));
   const bool blocked = state == CellState::Blocked;
-  f.st.dialog_title = blocked ? "Unblock " + cell_words(v, key) + "?" : "Remove this session?";
+  f.st.dialog_title = blocked ? tr("staff.unblock_title", {{"cell", cell_words(v, key)}}) : tr("staff.remove_title");
   draw_text_in(f, fonts().header, ImRect(in.Min.x, in.Min.y, in.Max.x, in.Min.y + f.px(52)), theme::text, f.st.dialog_title);
-  const std::string detail = blocked ? "It is blocked: " + cell->label + ". People can claim it again."
-                                     : "“" + cell->title + "” by " + cell->host + " in " + cell_words(v, key) +
-                                           " goes to the archive and the cell opens again.";
+  const std::string detail = blocked ? tr("staff.unblock_detail", {{"label", cell->label}})
+                                     : tr("staff.remove_detail", {{"title", cell->title}, {"host", cell->host}, {"cell", cell_words(v, key)}});
   float y = in.Min.y + f.px(64);
   for (const std::string& l : wrap_text(fonts().body, detail, in.GetWidth(), 2)) {
     draw_text(f, fonts().body, ImVec2(in.Min.x, y), theme::text, l);
     y += f.px(36);
   }
   y = in.Max.y - bh;
-  if (button(f, ImRect(in.Max.x - f.px(560), y, in.Max.x - f.px(340), y + bh), "Cancel", ButtonKind::Quiet) || f.key_escape) {
+  if (button(f, ImRect(in.Max.x - f.px(560), y, in.Max.x - f.px(340), y + bh), tr("common.cancel"), ButtonKind::Quiet) || f.key_escape) {
     close();
     return;
   }
   if (blocked) {
-    if (button(f, ImRect(in.Max.x - f.px(320), y, in.Max.x, y + bh), "Unblock", ButtonKind::Primary)) {
+    if (button(f, ImRect(in.Max.x - f.px(320), y, in.Max.x, y + bh), tr("staff.unblock"), ButtonKind::Primary)) {
       f.out.push_back(intent::Unblock{key});
       close();
     }
-  } else if (button(f, ImRect(in.Max.x - f.px(320), y, in.Max.x, y + bh), "Remove session", ButtonKind::Danger)) {
+  } else if (button(f, ImRect(in.Max.x - f.px(320), y, in.Max.x, y + bh), tr("staff.remove"), ButtonKind::Danger)) {
     f.out.push_back(intent::RemoveClaim{cell->claim_id});
     close();
   }
@@ -217,7 +217,7 @@ void draw_board_tab(Frame& f, const ImRect& area) {
   draw_day_tabs(f, ImRect(area.Min.x, area.Min.y, area.Max.x, area.Min.y + f.px(64)), day);
   if (day != s.day) { s.day = day; s.scroll_x = s.scroll_y = 0; }
   draw_text_in(f, fonts().body, ImRect(area.Min.x, area.Min.y + f.px(72), area.Max.x, area.Min.y + f.px(112)), theme::text,
-               "Tap a cell: open cells can be blocked, blocked ones unblocked, sessions removed.");
+               tr("staff.board_help"));
   const ImRect grid(area.Min.x, area.Min.y + f.px(120), area.Max.x, area.Max.y);
   if (auto key = draw_board(f, grid, s.day, s.scroll_x, s.scroll_y, true)) {
     s.cell = key;
@@ -234,11 +234,11 @@ void draw_reset_tab(Frame& f, const ImRect& area) {
   StaffState& s = f.st.staff;
   float y = area.Min.y;
   draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Max.x, y + f.px(44)), theme::text,
-               "Resetting a day opens every cell of it; its sessions go to the archive.");
+               tr("staff.reset_help"));
   y += f.px(64);
   for (const std::string& d : f.view.board.event.days) {
     const int n = claimed_count(f.view, d);
-    const std::string label = "Reset " + weekday_name(d) + " " + d + " (" + std::to_string(n) + (n == 1 ? " session)" : " sessions)");
+    const std::string label = tr("staff.reset_button", {{"weekday", weekday_long(d)}, {"day", d}, {"sessions", trn("board.sessions", n)}});
     if (button(f, ImRect(area.Min.x, y, std::min(area.Max.x, area.Min.x + f.px(760)), y + f.px(80)), label, ButtonKind::Danger,
                true, fonts().body, "reset " + d))
       s.confirm_reset = d;
@@ -251,17 +251,17 @@ void draw_reset_sheet(Frame& f) {
   const std::string day = *s.confirm_reset;
   const int n = claimed_count(f.view, day);
   const ImRect in = sheet(f, f.px(280));
-  f.st.dialog_title = "Reset " + weekday_name(day) + " " + day + "?";
-  f.st.message = std::to_string(n) + (n == 1 ? " session will be archived." : " sessions will be archived.");
+  f.st.dialog_title = tr("staff.reset_title", {{"weekday", weekday_long(day)}, {"day", day}});
+  f.st.message = trn("staff.will_be_archived", n);
   draw_text_in(f, fonts().header, ImRect(in.Min.x, in.Min.y, in.Max.x, in.Min.y + f.px(52)), theme::text, f.st.dialog_title);
   draw_text_in(f, fonts().clock, ImRect(in.Min.x, in.Min.y + f.px(64), in.Max.x, in.Min.y + f.px(124)), theme::white,
                f.st.message);
   const float bh = f.px(80), y = in.Max.y - bh;
-  if (button(f, ImRect(in.Max.x - f.px(560), y, in.Max.x - f.px(340), y + bh), "Cancel", ButtonKind::Quiet) || f.key_escape) {
+  if (button(f, ImRect(in.Max.x - f.px(560), y, in.Max.x - f.px(340), y + bh), tr("common.cancel"), ButtonKind::Quiet) || f.key_escape) {
     s.confirm_reset.reset();
     return;
   }
-  if (button(f, ImRect(in.Max.x - f.px(320), y, in.Max.x, y + bh), "Reset day", ButtonKind::Danger)) {
+  if (button(f, ImRect(in.Max.x - f.px(320), y, in.Max.x, y + bh), tr("staff.reset_day"), ButtonKind::Danger)) {
     f.out.push_back(intent::ResetDay{day});
     s.confirm_reset.reset();
   }
@@ -272,20 +272,21 @@ void draw_announcement_tab(Frame& f, const ImRect& area) {
   const KioskView& v = f.view;
   float y = area.Min.y;
   const std::string current = v.board.announcement && !v.board.announcement->text.empty()
-                                  ? "Now showing: " + v.board.announcement->text +
-                                        (v.board.announcement->until.empty() ? "" : " (until " + v.board.announcement->until + ")")
-                                  : "No announcement is showing.";
+                                  ? tr("staff.now_showing", {{"text", v.board.announcement->text}}) +
+                                        (v.board.announcement->until.empty() ? "" : " (" + tr("status.until", {{"time", v.board.announcement->until}}) + ")")
+                                  : tr("staff.no_announcement");
   draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Max.x, y + f.px(44)), theme::text, current);
   y += f.px(60);
   const float label_w = f.px(200);
-  const char* labels[2] = {"Text", "Until"};
+  const std::string labels[2] = {tr("staff.text"), tr("staff.until")};
+  const char* const ids[2] = {"field Text", "field Until"};
   std::string* values[2] = {&s.announce_text, &s.announce_until};
-  const char* hints[2] = {"", "HH:MM, optional"};
+  const std::string hints[2] = {"", tr("staff.until_hint")};
   for (int i = 0; i < 2; ++i) {
     draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Min.x + label_w, y + f.px(72)), theme::text, labels[i]);
     const float right = i == 0 ? area.Max.x : area.Min.x + label_w + f.px(300);
     if (text_field(f, ImRect(area.Min.x + label_w, y, right, y + f.px(72)), *values[i], hints[i], s.announce_focus == i,
-                   std::string("field ") + labels[i])) {
+                   ids[i])) {
       s.announce_focus = i;
       s.keyboard = true;
     }
@@ -299,10 +300,10 @@ void draw_announcement_tab(Frame& f, const ImRect& area) {
   const bool ok = !problem && !a.text.empty();
   if (problem && !(s.announce_text.empty() && s.announce_until.empty()))
     draw_text_in(f, fonts().body, ImRect(area.Min.x + label_w, y - f.px(12), area.Max.x, y + f.px(28)), theme::error_text,
-                 s.announce_until.empty() || parse_hhmm(trim(s.announce_until)) ? "The text is too long."
-                                                                              : "Until must be a time like 18:00.");
+                 s.announce_until.empty() || parse_hhmm(trim(s.announce_until)) ? tr("staff.text_too_long")
+                                                                              : tr("staff.until_bad"));
   y += f.px(36);
-  if (button(f, ImRect(area.Min.x + label_w, y, area.Min.x + label_w + f.px(260), y + f.px(80)), "Publish",
+  if (button(f, ImRect(area.Min.x + label_w, y, area.Min.x + label_w + f.px(260), y + f.px(80)), tr("staff.publish"),
              ButtonKind::Primary, ok)) {
     f.out.push_back(intent::Announce{a.text, a.until});
     s.announce_text.clear();
@@ -310,7 +311,7 @@ void draw_announcement_tab(Frame& f, const ImRect& area) {
     s.keyboard = false;
   }
   if (button(f, ImRect(area.Min.x + label_w + f.px(284), y, area.Min.x + label_w + f.px(644), y + f.px(80)),
-             "Clear announcement", ButtonKind::Quiet)) {
+             tr("staff.clear_announcement"), ButtonKind::Quiet)) {
     f.out.push_back(intent::Announce{"", ""});
   }
   if (s.keyboard) {
@@ -322,12 +323,12 @@ void draw_announcement_tab(Frame& f, const ImRect& area) {
 
 void draw_fleet_tab(Frame& f, const ImRect& area) {
   float y = area.Min.y;
-  if (button(f, ImRect(area.Max.x - f.px(220), y, area.Max.x, y + f.px(72)), "Refresh", ButtonKind::Normal))
+  if (button(f, ImRect(area.Max.x - f.px(220), y, area.Max.x, y + f.px(72)), tr("staff.refresh"), ButtonKind::Normal))
     f.out.push_back(intent::RefreshFleet{});
-  draw_text_in(f, fonts().header, ImRect(area.Min.x, y, area.Max.x - f.px(240), y + f.px(72)), theme::text, "Kiosks");
+  draw_text_in(f, fonts().header, ImRect(area.Min.x, y, area.Max.x - f.px(240), y + f.px(72)), theme::text, tr("staff.kiosks"));
   y += f.px(88);
   const float cw[5] = {0.24f, 0.24f, 0.18f, 0.14f, 0.20f};
-  const char* heads[5] = {"Kiosk", "Last seen", "Replica age", "Outbox", "Version"};
+  const std::string heads[5] = {tr("staff.kiosk"), tr("staff.last_seen"), tr("staff.replica_age"), tr("staff.outbox"), tr("staff.version")};
   auto row = [&](const std::string* cells, ImFont* font, ImU32 col) {
     float x = area.Min.x;
     for (int i = 0; i < 5; ++i) {
@@ -341,12 +342,12 @@ void draw_fleet_tab(Frame& f, const ImRect& area) {
   row(head_cells, fonts().cell, theme::amber);
   if (f.view.fleet.empty()) {
     draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Max.x, y + f.px(48)), theme::text,
-                 f.view.staff_busy ? "Asking the server…" : "No kiosk has reported yet.");
+                 f.view.staff_busy ? tr("staff.asking") : tr("staff.no_kiosk_yet"));
     return;
   }
   for (const KioskInfo& k : f.view.fleet) {
     const std::string lag = lag_words(k.lag_ms);
-    const std::string seen = k.last_seen.empty() ? "never" : k.last_seen;  // venue time, from the kiosk
+    const std::string seen = k.last_seen.empty() ? tr("staff.never") : k.last_seen;  // venue time, from the kiosk
     const std::string cells[5] = {k.id, seen, lag.empty() ? "–" : lag,
                                   std::to_string(k.outbox), k.version.empty() ? "–" : k.version};
     row(cells, fonts().body, k.last_seen.empty() || k.outbox > 0 ? theme::amber : theme::text);
@@ -358,13 +359,13 @@ void draw_this_kiosk_tab(Frame& f, const ImRect& area) {
   const KioskView& v = f.view;
   const std::string lag = lag_words(v.lag_ms);
   const std::string lines[][2] = {
-      {"Kiosk", v.kiosk_id},
-      {"Version", v.version},
-      {"Server", v.node_url},
-      {"Connection", connection_words(v)},
-      {"Board updated", lag.empty() ? "never" : lag},
-      {"Claims waiting to be sent", std::to_string(v.pending.size())},
-      {"Board changes seen", std::to_string(v.board.seq)},
+      {tr("staff.kiosk"), v.kiosk_id},
+      {tr("staff.version"), v.version},
+      {tr("staff.server"), v.node_url},
+      {tr("staff.connection"), connection_words(v)},
+      {tr("staff.board_updated"), lag.empty() ? tr("staff.never") : lag},
+      {tr("staff.claims_waiting"), std::to_string(v.pending.size())},
+      {tr("staff.changes_seen"), std::to_string(v.board.seq)},
   };
   float y = area.Min.y;
   for (const auto& l : lines) {
@@ -387,19 +388,19 @@ void draw_staff_panel(Frame& f) {
   const ImRect scr = f.screen();
   f.dl->AddRectFilled(ImVec2(scr.Min.x - 8, scr.Min.y - 8), ImVec2(scr.Max.x + 8, scr.Max.y + 8), theme::page);
   const ImRect safe = f.safe();
-  f.st.dialog_title = "Staff";
+  f.st.dialog_title = tr("staff.title");
   draw_text_in(f, fonts().header, ImRect(safe.Min.x, safe.Min.y, safe.Max.x - f.px(400), safe.Min.y + f.px(64)), theme::amber,
-               "Staff mode — " + v.board.event.name);
-  if (button(f, ImRect(safe.Max.x - f.px(220), safe.Min.y, safe.Max.x, safe.Min.y + f.px(72)), "Lock", ButtonKind::Danger)) {
+               tr("staff.mode", {{"event", v.board.event.name}}));
+  if (button(f, ImRect(safe.Max.x - f.px(220), safe.Min.y, safe.Max.x, safe.Min.y + f.px(72)), tr("staff.lock"), ButtonKind::Danger)) {
     lock_staff(f);
     return;
   }
   const float top = safe.Min.y + f.px(88);
   const float msg_h = f.px(48);
-  struct TabDef { StaffTab tab; const char* label; };
-  static constexpr TabDef kTabs[] = {{StaffTab::Board, "Block / remove"}, {StaffTab::Reset, "Reset a day"},
-                                     {StaffTab::Announcement, "Announcement"}, {StaffTab::Fleet, "Fleet"},
-                                     {StaffTab::ThisKiosk, "This kiosk"}};
+  struct TabDef { StaffTab tab; std::string label; };
+  const TabDef kTabs[] = {{StaffTab::Board, tr("staff.tab_board")}, {StaffTab::Reset, tr("staff.tab_reset")},
+                          {StaffTab::Announcement, tr("staff.tab_announcement")}, {StaffTab::Fleet, tr("staff.tab_fleet")},
+                          {StaffTab::ThisKiosk, tr("staff.tab_this_kiosk")}};
   ImRect content;
   if (f.portrait()) {
     // Tabs in two rows across the top.
@@ -429,7 +430,7 @@ void draw_staff_panel(Frame& f) {
     content = ImRect(safe.Min.x + tw + f.px(32), top, safe.Max.x, safe.Max.y - msg_h);
   }
   if (!v.staff_message.empty() || v.staff_busy) {
-    f.st.message = v.staff_busy ? "Working…" : v.staff_message;
+    f.st.message = v.staff_busy ? tr("staff.working") : v.staff_message;
     draw_text_in(f, fonts().body, ImRect(safe.Min.x, safe.Max.y - msg_h, safe.Max.x, safe.Max.y), theme::amber, f.st.message);
   }
   if (!sheet_open && f.key_escape) {

@@ -8,35 +8,27 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
 
 // [SECTION] Words
 
-// This screen's sentences, in one place (so a catalogue can take them over).
-namespace words {
-constexpr const char* kOnline = "● Online";
-constexpr const char* kReconnecting = "◐ Reconnecting…";
-constexpr const char* kOffline = "○ Offline";
-constexpr const char* kOfflineSince = "○ Offline since ";  // + "HH:MM"
-constexpr const char* kOfflinePromise = " — claims are saved on this board and sent when the network is back";
-constexpr const char* kLastUpdate = "Last update ";  // + "12 min ago" + "."
-}  // namespace words
-
+// This screen's sentences come from the catalogue ([status] in assets/text/<language>.toml).
 std::string connection_short(const KioskView& view) {
   switch (view.connection) {
-    case Connection::Online: return words::kOnline;
-    case Connection::Reconnecting: return words::kReconnecting;
+    case Connection::Online: return "● " + tr("status.online");
+    case Connection::Reconnecting: return "◐ " + tr("status.reconnecting");
     case Connection::Offline:
-      return view.offline_since.empty() ? words::kOffline : words::kOfflineSince + view.offline_since;
+      return "○ " + (view.offline_since.empty() ? tr("status.offline") : tr("status.offline_since", {{"time", view.offline_since}}));
   }
   return {};
 }
 
 std::string connection_words(const KioskView& view) {
   const std::string short_words = connection_short(view);
-  return view.connection == Connection::Offline ? short_words + words::kOfflinePromise : short_words;
+  return view.connection == Connection::Offline ? short_words + " — " + tr("status.offline_promise") : short_words;
 }
 
 ImU32 connection_colour(const KioskView& view) {
@@ -46,9 +38,9 @@ ImU32 connection_colour(const KioskView& view) {
 std::string lag_words(long long lag_ms) {
   if (lag_ms < 0) return {};
   const long long minutes = lag_ms / 60000;
-  if (minutes < 1) return "just now";
-  if (minutes < 120) return std::to_string(minutes) + " min ago";
-  return std::to_string(minutes / 60) + " h ago";
+  if (minutes < 1) return tr("status.just_now");
+  if (minutes < 120) return tr("status.minutes_ago", {{"n", std::to_string(minutes)}});
+  return tr("status.hours_ago", {{"n", std::to_string(minutes / 60)}});
 }
 
 // [SECTION] Clock and long press
@@ -95,7 +87,7 @@ void draw_day_tabs(Frame& f, const ImRect& area, std::string& day) {
   for (const std::string& d : f.view.board.event.days) {
     if (x + w > area.Max.x) break;
     const bool today = d == f.view.now.day;
-    const std::string label = today ? "Today" : short_day_label(d);
+    const std::string label = today ? tr("status.today") : day_short(d);
     if (button(f, ImRect(x, area.Min.y, x + w, area.Min.y + h), label,
                d == day ? ButtonKind::TabSelected : ButtonKind::Tab, true, fonts().body, "day " + d)) {
       day = d;
@@ -149,7 +141,7 @@ float draw_status_bar(Frame& f) {
     const float icon = f.px(30);
     draw_megaphone(f.dl, ImVec2(ann.Min.x, ann.GetCenter().y - icon / 2), icon, theme::amber);
     std::string text = v.board.announcement->text;
-    if (!v.board.announcement->until.empty()) text += " (until " + v.board.announcement->until + ")";
+    if (!v.board.announcement->until.empty()) text += " (" + tr("status.until", {{"time", v.board.announcement->until}}) + ")";
     draw_text_in(f, body, ImRect(ann.Min.x + icon * 1.5f, ann.Min.y, ann.Max.x, ann.Max.y), theme::text, text);
     if (f.portrait()) y += row + f.px(8);
   }
@@ -161,7 +153,7 @@ float draw_status_bar(Frame& f) {
     // The whole sentence, wrapped onto a second line on a narrow (portrait) screen.
     std::string sentence = connection_words(v) + ".";
     const std::string lag = lag_words(v.lag_ms);
-    if (!lag.empty()) sentence += std::string(" ") + words::kLastUpdate + lag + ".";
+    if (!lag.empty()) sentence += " " + tr("status.last_update", {{"ago", lag}}) + ".";
     const float pad = f.px(16), line_h = body->FontSize * 1.2f;
     const std::vector<std::string> lines = wrap_text(body, sentence, safe.GetWidth() - 2 * pad, 3);
     const float h = std::max(f.px(52), static_cast<float>(lines.size()) * line_h + f.px(14));

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "core/text.hpp"
+#include "ui/assets.hpp"
 #include "ui/ui_internal.hpp"
 
 namespace osb::ui {
@@ -147,20 +148,13 @@ void draw_hatch(ImDrawList* dl, const ImRect& r, ImU32 col, float spacing, float
   dl->PopClipRect();
 }
 
+// Both icons are data (assets/icons.toml); these keep the callers' geometry.
 void draw_clock_icon(ImDrawList* dl, ImVec2 c, float radius, ImU32 col) {
-  dl->AddCircle(c, radius, col, 24, radius * 0.18f);
-  dl->AddLine(c, ImVec2(c.x, c.y - radius * 0.6f), col, radius * 0.16f);
-  dl->AddLine(c, ImVec2(c.x + radius * 0.45f, c.y), col, radius * 0.16f);
+  const float h = radius / 0.45f;
+  draw_icon(dl, "clock", ImVec2(c.x - h / 2, c.y - h / 2), h, col);
 }
 
-void draw_megaphone(ImDrawList* dl, ImVec2 p, float h, ImU32 col) {
-  // A small cone with a mouthpiece: the announcement icon (no colour emoji on a kiosk).
-  const float w = h * 1.1f;
-  dl->AddRectFilled(ImVec2(p.x, p.y + h * 0.35f), ImVec2(p.x + w * 0.25f, p.y + h * 0.65f), col);
-  dl->AddQuadFilled(ImVec2(p.x + w * 0.25f, p.y + h * 0.35f), ImVec2(p.x + w, p.y + h * 0.05f),
-                    ImVec2(p.x + w, p.y + h * 0.95f), ImVec2(p.x + w * 0.25f, p.y + h * 0.65f), col);
-  dl->AddLine(ImVec2(p.x + w * 0.3f, p.y + h * 0.65f), ImVec2(p.x + w * 0.42f, p.y + h), col, h * 0.1f);
-}
+void draw_megaphone(ImDrawList* dl, ImVec2 p, float h, ImU32 col) { draw_icon(dl, "megaphone", p, h, col); }
 
 void draw_panel(Frame& f, const ImRect& r, ImU32 fill, ImU32 border) {
   f.dl->AddRectFilled(r.Min, r.Max, fill, f.px(12));

@@ -2,7 +2,8 @@
 # Documentation screenshots of the kiosk, from the REAL kiosk under Xvfb against the REAL node:
 # room board (landscape, portrait), claim dialog with keyboard, confirmation with QR, offline,
 # lost claim, staff panel, hallway, a typo mended mid-title, a kiosk started with the node down,
-# and a twelve-slot day late in the evening (past slots folded). Writes docs/screenshots/*.png.
+# a twelve-slot day late in the evening (past slots folded), and the board in German, French and
+# Spanish. Writes docs/screenshots/*.png.
 #   tests/bench/kiosk_screenshots.sh            BUILD_DIR (default build) names the build folder.
 # The event's time zone is chosen so that it is early afternoon at the venue right now: the board
 # then shows past, current and upcoming slots whatever time the script runs.
@@ -116,7 +117,8 @@ kiosk_config() {  # name id mode room token
   local f="$WORK/$1.toml"
   { echo "[kiosk]"; echo "id = \"$2\""; echo "mode = \"$3\""; [ -n "$4" ] && echo "room = \"$4\""
     echo "node = \"$URL\""; echo "token = \"$5\""; echo "replica = \"$1.db\""
-    echo "[ui]"; echo 'renderer = "auto"'; } > "$f"
+    echo "[ui]"; echo 'renderer = "auto"'; if [ -n "${UI_LANGUAGE:-}" ]; then echo "language = \"$UI_LANGUAGE\""; fi
+    if [ -n "${UI_THEME:-}" ]; then echo "theme = \"$UI_THEME\""; fi; } > "$f"
   echo "$f"
 }
 
@@ -139,6 +141,11 @@ shot claim-caret 1920x1080 "$(kiosk_config edit room-a room A screenshot-token-r
 shot confirmation 1920x1080 "$(kiosk_config confirm room-a room A screenshot-token-room-a)" --scene confirmation
 shot staff-panel 1920x1080 "$(kiosk_config staff room-a room A screenshot-token-room-a)" --scene staff --pin 2468
 shot hallway 1920x1080 "$(kiosk_config hallway hallway-1 hallway "" screenshot-token-hallway)"
+# The venue's language ([ui] language): the same screens in German, French and Spanish.
+UI_LANGUAGE=de shot board-de 1920x1080 "$(UI_LANGUAGE=de kiosk_config board-de room-a room A screenshot-token-room-a)"
+UI_LANGUAGE=fr shot claim-dialog-fr 1920x1080 "$(UI_LANGUAGE=fr kiosk_config claim-fr room-a room A screenshot-token-room-a)" --scene claim
+UI_THEME=light shot room-board-light 1920x1080 "$(UI_THEME=light kiosk_config light room-a room A screenshot-token-room-a)"
+UI_LANGUAGE=es shot hallway-es 1920x1080 "$(UI_LANGUAGE=es kiosk_config hallway-es hallway-1 hallway "" screenshot-token-hallway)"
 
 # Lost: this replica learns the board, then another board takes the cell this one will claim.
 LOST=$(kiosk_config lost room-a room A screenshot-token-room-a)
