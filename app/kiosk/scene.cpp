@@ -192,7 +192,7 @@ StepFn settle(int frames) {
 
 bool Scene::known(const std::string& name) {
   return name == "claim" || name == "confirmation" || name == "offline" || name == "staff" || name == "lost" ||
-         name == "edit";
+         name == "edit" || name == "talks";
 }
 
 std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& staff_pin) {
@@ -208,6 +208,10 @@ std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& s
   };
   if (name == "claim") {
     fill_claim();
+    add("settle", settle(3));
+  } else if (name == "talks") {
+    add("tap the first slot's talks line", tap_labelled("talks "));
+    add("the talks list shows", wait_screen(S::Talks));
     add("settle", settle(3));
   } else if (name == "edit") {
     // A typo in the middle of a title, mended without deleting the rest.

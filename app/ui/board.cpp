@@ -247,6 +247,12 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
   f.dl->PopClipRect();
 
   // Cells.
+  struct Strip {
+    ImRect r;
+    std::size_t slot;
+    std::vector<const Talk*> talks;
+  };
+  std::vector<Strip> strips;
   f.dl->PushClipRect(viewport.Min, viewport.Max, true);
   for (std::size_t si = 0; si < e.slots.size(); ++si) {
     if (!shown[si]) continue;
@@ -254,10 +260,17 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
     const float y = viewport.Min.y + row_y[si] - scroll_y;
     const float row_h = row_bottom(si) - row_y[si];
     if (y + row_h < viewport.Min.y || y > viewport.Max.y) continue;
+    // The talks next door: one line across the row's foot, fixed while the cells scroll sideways
+    // (a past slot's row is too short for it, and its talks are over).
+    const auto talks = phase[si] == SlotPhase::Past ? std::vector<const Talk*>{} : slot_talks(v, day, slot.start, slot.end);
+    const float talks_h = talks.empty() ? 0.0f : f.px(48);
+    if (!talks.empty())  // drawn after the own room's outline, which it interrupts
+      strips.push_back({ImRect(viewport.Min.x + gap / 2, y + row_h - talks_h, viewport.Max.x - gap / 2, y + row_h - gap / 2),
+                        si, talks});
     for (std::size_t ri = 0; ri < rooms.size(); ++ri) {
       const float x = viewport.Min.x + static_cast<float>(ri) * col_w - scroll_x;
       if (x + col_w < viewport.Min.x || x > viewport.Max.x) continue;
-      const ImRect r(x + gap / 2, y + gap / 2, x + col_w - gap / 2, y + row_h - gap / 2);
+      const ImRect r(x + gap / 2, y + gap / 2, x + col_w - gap / 2, y + row_h - talks_h - gap / 2);
       const CellKey key{day, rooms[ri]->id, format_hhmm(slot.start)};
       const Cell* cell = find_cell(v, key);
       draw_cell(f, r, key, cell, phase[si], staff);
@@ -293,6 +306,10 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
     f.dl->AddRect(ImVec2(x + f.px(2), area.Min.y), ImVec2(x + col_w - f.px(2), std::min(viewport.Max.y, viewport.Min.y + content_h - scroll_y)),
                   theme::amber, f.px(8), 0, f.px(3));
     f.dl->PopClipRect();
+  }
+  for (const Strip& s : strips) {
+    f.dl->AddRectFilled(s.r.Min, s.r.Max, theme::page);  // opaque over the outline
+    draw_talks_strip(f, s.r, day, e.slots[s.slot], phase[s.slot] == SlotPhase::Now, s.talks);
   }
   f.dl->PopClipRect();
 

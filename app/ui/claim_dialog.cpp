@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "ui/assets.hpp"
 #include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
@@ -153,7 +154,11 @@ void draw_claim_dialog(Frame& f) {
                        safe.Max.y + f.px(theme::edge));
   const float pad = f.px(24);
   const float field_h = f.px(72), error_h = f.px(36), row_gap = f.px(8), title_h = f.px(56), buttons_h = f.px(80);
-  const float content_h = title_h + 3 * (field_h + error_h + row_gap) + buttons_h + 2 * pad;
+  // What the slot clashes with: the scheduled talks at the same time, in one line under the title.
+  const std::string clash = clash_words(v, d.key, d.end);
+  f.st.clash = clash;
+  const float clash_h = clash.empty() ? 0.0f : f.px(44);
+  const float content_h = title_h + clash_h + 3 * (field_h + error_h + row_gap) + buttons_h + 2 * pad;
   const float bottom = d.keyboard ? kb_area.Min.y - f.px(12) : safe.Max.y;
   const float top = d.keyboard ? std::max(safe.Min.y, bottom - content_h) : safe.Min.y + (bottom - safe.Min.y - content_h) / 2;
   const ImRect panel(safe.Min.x, top, safe.Max.x, top + content_h);
@@ -166,6 +171,13 @@ void draw_claim_dialog(Frame& f) {
   draw_text_in(f, fonts().header, ImRect(panel.Min.x + pad, y, panel.Max.x - pad, y + title_h), theme::text,
                f.st.dialog_title);
   y += title_h;
+  if (!clash.empty()) {
+    const float icon_h = fonts().body->FontSize * 0.9f;
+    const float iw = draw_icon(f.dl, "talk", ImVec2(panel.Min.x + pad, y + (clash_h - icon_h) / 2 - f.px(6)), icon_h, theme::talk_text);
+    draw_text_in(f, fonts().body, ImRect(panel.Min.x + pad + iw + f.px(10), y - f.px(6), panel.Max.x - pad, y + clash_h - f.px(6)),
+                 theme::talk_text, clash);
+    y += clash_h;
+  }
 
   const float label_w = f.px(f.portrait() ? 190 : 230), count_w = f.px(150);
   const ImRect cols(panel.Min.x + pad, 0, panel.Max.x - pad, 0);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/talks.hpp"
 #include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
@@ -44,6 +45,14 @@ void draw_confirmation(Frame& f) {
       draw_qr(f, ImVec2(text_col.Min.x, y), qr, v.node_url + "/s/" + c.claim_id);
       draw_text_in(f, fonts().body, ImRect(text_col.Min.x + qr + f.px(24), y, text_col.Max.x, y + f.px(44)), theme::text,
                    tr("confirm.scan"));
+    }
+    // The session's tag on the event's backchannel, so people find each other's posts.
+    if (!v.board.event.backchannel.empty()) {
+      f.st.session_tag = session_tag(v.board.event.backchannel, c.claim.room, c.claim.start);
+      const float tx = v.node_url.empty() ? text_col.Min.x : text_col.Min.x + qr + f.px(24);
+      const float ty = v.node_url.empty() ? y : y + f.px(64);
+      draw_text_in(f, fonts().body, ImRect(tx, ty, text_col.Max.x, ty + f.px(44)), theme::past_text, tr("confirm.tag_intro"));
+      draw_text_in(f, fonts().header, ImRect(tx, ty + f.px(44), text_col.Max.x, ty + f.px(96)), theme::talk_text, f.st.session_tag);
     }
   } else {
     f.st.message = tr("confirm.saved_offline");

@@ -7,6 +7,8 @@
 // [SECTION] Drawing
 #include <algorithm>
 
+#include "core/talks.hpp"
+#include "ui/assets.hpp"
 #include "ui/text.hpp"
 #include "ui/ui_internal.hpp"
 
@@ -18,6 +20,8 @@ namespace {
 
 struct SessionLine {
   std::string title, details;
+  bool talk = false;       // a scheduled talk (else an open space)
+  bool cancelled = false;  // a cancelled talk: struck through, and the details say so
 };
 
 struct HallwayContent {
@@ -59,6 +63,32 @@ HallwayContent content(const KioskView& v) {
   };
   c.now = sessions(c.now_slot, true);
   c.next = sessions(c.next_slot, false);
+  // The talks next door, in the same lists, each marked as what it is: running now, and those of
+  // the next slot that have not started yet.
+  const int now_min = v.now.minute;
+  auto talk_line = [&](const Talk& t, bool running) {
+    const auto day_of = [](const std::string& local) { return local.size() >= 10 ? local.substr(0, 10) : local; };
+    const auto minute_of = [](const std::string& local) { return parse_hhmm(talk_clock(local)).value_or(0); };
+    const long m = running ? minutes_between(v.now, day_of(t.end), minute_of(t.end))
+                           : minutes_between(v.now, day_of(t.start), minute_of(t.start));
+    std::string when = running ? (m <= 0 ? tr("hallway.ends_now") : tr("hallway.ends_in", {{"time", minutes_words(m)}}))
+                               : (m <= 0 ? tr("hallway.starts_now") : tr("hallway.starts_in", {{"time", minutes_words(m)}}));
+    const bool cancelled = t.state == TalkState::Cancelled;
+    std::string people;
+    for (const std::string& p : t.persons) people += (people.empty() ? "" : ", ") + p;
+    std::string details = tr("talks.kind_talk") + (people.empty() ? "" : " · " + people) + (t.room.empty() ? "" : " · " + t.room) +
+                          " · " + (cancelled ? tr("talks.cancelled") : when);
+    return SessionLine{t.title, details, true, cancelled};
+  };
+  const bool any_talks = !slot_talks(v, today, 0, 24 * 60).empty();
+  if (any_talks) {
+    for (SessionLine& l : c.now) l.details = tr("talks.kind_open_space") + " · " + l.details;
+    for (SessionLine& l : c.next) l.details = tr("talks.kind_open_space") + " · " + l.details;
+    for (const Talk* t : slot_talks(v, today, now_min, now_min + 1)) c.now.push_back(talk_line(*t, true));
+    if (c.next_slot)
+      for (const Talk* t : slot_talks(v, today, c.next_slot->start, c.next_slot->end))
+        if (!talk_overlaps(*t, today, now_min, now_min + 1)) c.next.push_back(talk_line(*t, false));
+  }
   for (const SlotTime& s : e.slots) {
     if (slot_phase(today, s.start, s.end, v.now) == SlotPhase::Past) continue;
     for (const Room& r : e.rooms) {
@@ -83,16 +113,24 @@ float draw_section(Frame& f, const ImRect& area, const std::string& heading, con
   const float row = f.px(60) + f.px(48) + f.px(20);
   std::size_t shown = 0;
   for (const SessionLine& l : lines) {
-    if (y + row > area.Max.y && shown + 1 < lines.size()) {
+    if (y + row > area.Max.y && shown > 0) {  // what does not fit is counted, never drawn over the footer
       draw_text_in(f, fonts().header, ImRect(area.Min.x, y, area.Max.x, y + f.px(52)), theme::text,
                    tr("hallway.and_more", {{"n", std::to_string(lines.size() - shown)}}));
       y += f.px(60);
       break;
     }
-    f.dl->AddRectFilled(ImVec2(area.Min.x, y), ImVec2(area.Min.x + f.px(6), y + row - f.px(20)), theme::claimed_text);
-    draw_text_in(f, fonts().clock, ImRect(area.Min.x + f.px(24), y, area.Max.x, y + f.px(60)), theme::white, l.title);
-    draw_text_in(f, fonts().header, ImRect(area.Min.x + f.px(24), y + f.px(60), area.Max.x, y + f.px(108)), theme::text,
-                 l.details);
+    // An open space has a white bar; a talk the talk icon and its colour (and the word "Talk").
+    if (l.talk) draw_icon(f.dl, "talk", ImVec2(area.Min.x - f.px(6), y + f.px(12)), f.px(34), theme::talk_text);
+    else f.dl->AddRectFilled(ImVec2(area.Min.x, y), ImVec2(area.Min.x + f.px(6), y + row - f.px(20)), theme::claimed_text);
+    const ImU32 title_col = l.cancelled ? theme::past_text : theme::white;
+    const std::string drawn = draw_text_in(f, fonts().clock, ImRect(area.Min.x + f.px(34), y, area.Max.x, y + f.px(60)), title_col, l.title);
+    if (l.cancelled) {
+      const float ly = y + fonts().clock->FontSize * 0.6f;
+      f.dl->AddLine(ImVec2(area.Min.x + f.px(34), ly), ImVec2(std::min(area.Max.x, area.Min.x + f.px(34) + text_width(fonts().clock, drawn)), ly),
+                    title_col, f.px(3));
+    }
+    draw_text_in(f, fonts().header, ImRect(area.Min.x + f.px(34), y + f.px(60), area.Max.x, y + f.px(108)),
+                 l.talk ? theme::talk_text : theme::text, l.details);
     y += row;
     ++shown;
   }
@@ -114,9 +152,11 @@ void draw_hallway(Frame& f) {
   const ImRect safe = f.safe();
   float y = safe.Min.y;
   const float clock_w = f.px(150);
+  const std::string event_name = v.board.event.backchannel.empty() ? v.board.event.name
+                                                                    : v.board.event.name + " · " + v.board.event.backchannel;
   if (f.portrait()) {
     draw_text_in(f, fonts().huge, ImRect(safe.Min.x, y, safe.Max.x - clock_w - f.px(16), y + f.px(80)), theme::text,
-                 v.board.event.name);
+                 event_name);
     draw_clock(f, ImRect(safe.Max.x - clock_w, y + f.px(8), safe.Max.x, y + f.px(72)));
     y += f.px(84);
     draw_text_in(f, fonts().body, ImRect(safe.Min.x, y, safe.Max.x, y + f.px(44)), connection_colour(v),
@@ -125,7 +165,7 @@ void draw_hallway(Frame& f) {
   } else {
     const float conn_w = std::min(text_width(fonts().body, connection_short(v)) + f.px(8), f.px(720));
     draw_text_in(f, fonts().huge, ImRect(safe.Min.x, y, safe.Max.x - clock_w - conn_w - f.px(32), y + f.px(80)),
-                 theme::text, v.board.event.name);
+                 theme::text, event_name);
     draw_text_in(f, fonts().body, ImRect(safe.Max.x - clock_w - conn_w - f.px(16), y, safe.Max.x - clock_w - f.px(16),
                                          y + f.px(80)),
                  connection_colour(v), connection_short(v), false, true);

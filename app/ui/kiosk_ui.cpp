@@ -260,6 +260,9 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
   st.earlier_label.clear();
   st.edge_notes.clear();
   st.caret_x.clear();
+  st.talks_lines.clear();
+  st.clash.clear();
+  st.session_tag.clear();
   ++st.draws;
   st.hallway = view.mode == Mode::Hallway;
 
@@ -331,6 +334,7 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
     case Modal::Lost: if (lost) draw_lost(f, *lost); break;
     case Modal::PinPad: draw_pin_pad(f); break;
     case Modal::Staff: draw_staff_panel(f); break;
+    case Modal::Talks: draw_talks_list(f); break;
   }
   if (st.dimmed && st.modal == Modal::None) {
     // Dim to about 30 %; the first touch wakes the screen (and counts as input, not as a tap).
@@ -370,6 +374,7 @@ Screen screen(const UiState& s) {
     case Modal::Lost: return Screen::Lost;
     case Modal::PinPad: return Screen::PinPad;
     case Modal::Staff: return Screen::StaffPanel;
+    case Modal::Talks: return Screen::Talks;
     case Modal::None: break;
   }
   return s.impl->hallway ? Screen::Hallway : Screen::Board;
@@ -433,6 +438,14 @@ bool dimmed(const UiState& s) { return s.impl->dimmed; }
 std::vector<std::string> hallway_now(const UiState& s) { return s.impl->hallway_now; }
 std::vector<std::string> hallway_next(const UiState& s) { return s.impl->hallway_next; }
 std::vector<std::string> hallway_open(const UiState& s) { return s.impl->hallway_open; }
+std::string talks_line(const UiState& s, const std::string& day, const std::string& start) {
+  auto it = s.impl->talks_lines.find(day + " " + start);
+  return it == s.impl->talks_lines.end() ? std::string() : it->second;
+}
+std::vector<std::string> talks_list(const UiState& s) { return s.impl->modal == Modal::Talks ? s.impl->talks_list : std::vector<std::string>{}; }
+std::string clash_line(const UiState& s) { return s.impl->clash; }
+std::string session_tag(const UiState& s) { return s.impl->session_tag; }
+
 }  // namespace debug
 
 }  // namespace osb::ui

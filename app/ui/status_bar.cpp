@@ -108,6 +108,9 @@ float draw_status_bar(Frame& f) {
   const std::string conn = connection_short(v);
   ImFont* body = fonts().body;
   float y = safe.Min.y;
+  // The event's backchannel ("#pycon") beside its name, where people read what to post under.
+  const std::string event_name = v.board.event.backchannel.empty() ? v.board.event.name
+                                                                    : v.board.event.name + " · " + v.board.event.backchannel;
 
   const float clock_w = f.px(150);
   ImRect clock(safe.Max.x - clock_w, y, safe.Max.x, y + row);
@@ -115,15 +118,15 @@ float draw_status_bar(Frame& f) {
     // One row: event · this room · connection · clock.
     const float conn_w = std::min(text_width(body, conn) + f.px(8), safe.GetWidth() * 0.36f);
     const float left_w = safe.GetWidth() - clock_w - conn_w - 2 * gap;
-    const float name_w = std::min(text_width(fonts().header, v.board.event.name) + f.px(8), left_w * 0.5f);
-    draw_text_in(f, fonts().header, ImRect(safe.Min.x, y, safe.Min.x + name_w, y + row), theme::text, v.board.event.name);
+    const float name_w = std::min(text_width(fonts().header, event_name) + f.px(8), left_w * 0.5f);
+    draw_text_in(f, fonts().header, ImRect(safe.Min.x, y, safe.Min.x + name_w, y + row), theme::text, event_name);
     draw_text_in(f, fonts().header, ImRect(safe.Min.x + name_w + gap * 2, y, safe.Min.x + left_w, y + row), theme::amber,
                  own_words);
     draw_text_in(f, body, ImRect(clock.Min.x - gap - conn_w, y, clock.Min.x - gap, y + row), connection_colour(v), conn);
     draw_clock(f, clock);
     y += row + f.px(8);
   } else {
-    draw_text_in(f, fonts().header, ImRect(safe.Min.x, y, clock.Min.x - gap, y + row), theme::text, v.board.event.name);
+    draw_text_in(f, fonts().header, ImRect(safe.Min.x, y, clock.Min.x - gap, y + row), theme::text, event_name);
     draw_clock(f, clock);
     y += row;
     draw_text_in(f, fonts().header, ImRect(safe.Min.x, y, safe.Max.x, y + f.px(48)), theme::amber, own_words);

@@ -131,7 +131,7 @@ struct DrawnText {
   std::string text;  // the string actually drawn (shortened with "…" when it did not fit)
   Rect box;          // where it was drawn, measured with its font
 };
-enum class Screen { Board, ClaimDialog, Confirmation, Lost, PinPad, StaffPanel, Hallway };
+enum class Screen { Board, ClaimDialog, Confirmation, Lost, PinPad, StaffPanel, Hallway, Talks };
 Screen screen(const UiState& state);
 // Claim dialog: 0 title, 1 name, 2 description (-1 when no dialog is open).
 int focused_field(const UiState& state);
@@ -165,6 +165,13 @@ bool dimmed(const UiState& state);
 std::vector<std::string> hallway_now(const UiState& state);   // "Title · by Host · Room A · ends in 12 min"
 std::vector<std::string> hallway_next(const UiState& state);
 std::vector<std::string> hallway_open(const UiState& state);  // "Room B 16:00", ...
+// Scheduled talks: the line drawn under a slot of the board ("Talks now: Async IO · Hall 1, +2 more"),
+// by "YYYY-MM-DD HH:MM" ("" when none); the open talks list's lines ("Title · 14:00–14:45 · Hall 1 ·
+// Ana · cancelled"); the claim dialog's clash line; the confirmation's backchannel tag.
+std::string talks_line(const UiState& state, const std::string& day, const std::string& start);
+std::vector<std::string> talks_list(const UiState& state);
+std::string clash_line(const UiState& state);
+std::string session_tag(const UiState& state);
 }  // namespace debug
 
 }  // namespace osb::ui

@@ -199,7 +199,12 @@ std::size_t cursor_right(const std::string& value, std::size_t cursor);
 
 // [SECTION] Screen state ------------------------------------------------------------------------
 
-enum class Modal { None, Claim, Confirmation, Lost, PinPad, Staff };
+enum class Modal { None, Claim, Confirmation, Lost, PinPad, Staff, Talks };
+
+struct TalksShown {  // the slot whose talks list is open
+  std::string day;
+  int start = 0, end = 0;
+};
 
 struct ClaimDraft {
   CellKey key;
@@ -302,6 +307,10 @@ struct UiStateImpl {
   std::vector<std::string> edge_notes;  // "2 more rooms ▸", "3 more slots ▾", ...
   std::map<std::string, float> caret_x;  // text field id -> where its caret was drawn
   std::vector<std::string> hallway_now, hallway_next, hallway_open;
+  std::map<std::string, std::string> talks_lines;  // "day HH:MM" -> the talks line drawn under that slot
+  std::optional<TalksShown> talks_open;
+  std::vector<std::string> talks_list;              // the open talks list's lines
+  std::string clash, session_tag;                   // claim dialog's clash line; confirmation's tag
   bool dimmed = false;
   bool hallway = false;
   int draws = 0;
@@ -328,6 +337,14 @@ const Claim* find_pending(const KioskView& view, const CellKey& key);
 std::string slot_end(const KioskView& view, const std::string& start);
 
 float draw_status_bar(Frame& f);  // returns the y where the content below starts
+
+// Scheduled talks (talks.cpp).
+std::vector<const Talk*> slot_talks(const KioskView& v, const std::string& day, int start, int end);
+std::string talks_summary(const std::vector<const Talk*>& talks);
+std::string clash_words(const KioskView& v, const CellKey& key, const std::string& end);
+void draw_talks_strip(Frame& f, const ImRect& r, const std::string& day, const SlotTime& slot, bool now,
+                      const std::vector<const Talk*>& talks);
+void draw_talks_list(Frame& f);
 // The clock (HH:MM); holding it 3 s opens the staff PIN pad.
 void draw_clock(Frame& f, const ImRect& r);
 // "● Online", "◐ Reconnecting…", "○ Offline since 14:05 — claims are saved on this board and sent

@@ -3,7 +3,8 @@
 # room board (landscape, portrait), claim dialog with keyboard, confirmation with QR, offline,
 # lost claim, staff panel, hallway, a typo mended mid-title, a kiosk started with the node down,
 # a twelve-slot day late in the evening (past slots folded), and the board in German, French and
-# Spanish. Writes docs/screenshots/*.png.
+# Spanish, and the scheduled talks next door (a line under each slot, the list of one slot).
+# Writes docs/screenshots/*.png.
 #   tests/bench/kiosk_screenshots.sh            BUILD_DIR (default build) names the build folder.
 # The event's time zone is chosen so that it is early afternoon at the venue right now: the board
 # then shows past, current and upcoming slots whatever time the script runs.
@@ -41,6 +42,7 @@ cat > "$WORK/event.toml" <<TOML
 name = "Open Spaces at PyCon"
 days = ["$TODAY", "$DAY2", "$DAY3"]
 timezone = "$TZNAME"
+backchannel = "#pycon"
 [[rooms]]
 id = "A"
 name = "Room A"
@@ -113,6 +115,36 @@ curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" -H 'Content-Type
 curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' \
   --data '{"text":"Dinner groups meet at 18:00 by the registration desk."}' "$URL/api/v1/announcement"
 
+# The conference's programme next door (frab schedule.xml; dates without an offset are venue
+# time): talks beside the open spaces today; imported twice, the second time without one talk,
+# which the board then keeps as cancelled.
+schedule_xml() {  # [leave_out_guid]
+  python3 - "$TODAY" "${1:-}" <<'PY'
+import sys
+day, leave = sys.argv[1], sys.argv[2]
+talks = [("k-1", "13:30", "01:00", "Hall 1", "Keynote: Python in the next decade", "Ana Ruiz"),
+         ("t-2", "14:00", "00:45", "Hall 2", "Async IO in depth", "Łukasz Langa"),
+         ("t-3", "14:15", "00:30", "Hall 3", "Packaging without tears", "Chen Wei"),
+         ("t-4", "15:00", "00:45", "Hall 1", "Typing the untypeable", "Amara Okafor"),
+         ("t-5", "15:30", "00:30", "Hall 2", "Profiling in production", "Søren Berg"),
+         ("t-6", "16:00", "01:00", "Hall 1", "Lightning talks", "")]
+print('<?xml version="1.0" encoding="utf-8"?><schedule><conference><title>PyCon</title></conference>')
+print('<day index="1" date="%s">' % day)
+for guid, start, dur, room, title, who in talks:
+    if guid == leave: continue
+    persons = "<persons><person>%s</person></persons>" % who if who else ""
+    print('<room name="%s"><event guid="%s" id="%s"><date>%sT%s:00</date><start>%s</start><duration>%s</duration>'
+          '<room>%s</room><title>%s</title>%s</event></room>' % (room, guid, guid, day, start, start, dur, room, title, persons))
+print('</day></schedule>')
+PY
+}
+schedule_xml > "$WORK/schedule.xml"
+schedule_xml t-5 > "$WORK/schedule2.xml"
+for f in schedule.xml schedule2.xml; do
+  curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/xml' \
+    --data-binary "@$WORK/$f" "$URL/api/v1/schedule?source=$f"
+done
+
 kiosk_config() {  # name id mode room token
   local f="$WORK/$1.toml"
   { echo "[kiosk]"; echo "id = \"$2\""; echo "mode = \"$3\""; [ -n "$4" ] && echo "room = \"$4\""
@@ -141,6 +173,7 @@ shot claim-caret 1920x1080 "$(kiosk_config edit room-a room A screenshot-token-r
 shot confirmation 1920x1080 "$(kiosk_config confirm room-a room A screenshot-token-room-a)" --scene confirmation
 shot staff-panel 1920x1080 "$(kiosk_config staff room-a room A screenshot-token-room-a)" --scene staff --pin 2468
 shot hallway 1920x1080 "$(kiosk_config hallway hallway-1 hallway "" screenshot-token-hallway)"
+shot talks-list 1920x1080 "$(kiosk_config talks room-a room A screenshot-token-room-a)" --scene talks
 # The venue's language ([ui] language): the same screens in German, French and Spanish.
 UI_LANGUAGE=de shot board-de 1920x1080 "$(UI_LANGUAGE=de kiosk_config board-de room-a room A screenshot-token-room-a)"
 UI_LANGUAGE=fr shot claim-dialog-fr 1920x1080 "$(UI_LANGUAGE=fr kiosk_config claim-fr room-a room A screenshot-token-room-a)" --scene claim
