@@ -215,6 +215,8 @@ void Kiosk::build_view() {
   view_.fleet = staff.fleet;
   // The node reports UTC; staff read venue time, like every other time on the board.
   for (ui::KioskInfo& k : view_.fleet) k.last_seen = venue_time_words(clock_, k.last_seen, view_.now.day);
+  view_.schedule = staff.schedule;
+  if (!view_.schedule.at.empty()) view_.schedule.at = venue_time_words(clock_, view_.schedule.at, view_.now.day);
 }
 
 std::string Kiosk::describe_cell(const CellKey& key) const {
@@ -260,6 +262,10 @@ void Kiosk::apply(const ui::Intent& intent) {
           staff_->remove_claim(i.claim_id, what);
         } else if constexpr (std::is_same_v<T, ui::intent::Announce>) {
           staff_->announce(i.text, i.until);
+        } else if constexpr (std::is_same_v<T, ui::intent::RefreshSchedule>) {
+          staff_->refresh_schedule();
+        } else if constexpr (std::is_same_v<T, ui::intent::ReimportSchedule>) {
+          staff_->reimport_schedule();
         } else if constexpr (std::is_same_v<T, ui::intent::RefreshFleet>) {
           staff_->refresh_fleet();
         } else if constexpr (std::is_same_v<T, ui::intent::Activity>) {

@@ -31,7 +31,8 @@ int usage(int code) {
                "                     confirmation (claim sent, QR shown), offline (claim saved while the node\n"
                "                     is down), staff (PIN, staff panel, fleet), lost (a claim from a replica\n"
                "                     that is behind the node, refused as taken), edit (a typo in the middle\n"
-               "                     of a title mended with the ◀ key), talks (the list of a slot's scheduled talks)\n"
+               "                     of a title mended with the ◀ key), talks (the list of a slot's scheduled talks),\n"
+               "                     schedule (staff panel, the programme's last import)\n"
                "  --pin PIN          the staff PIN --scene staff types (default: the sample's 2468)\n"
                "  --shrink N         halve the screenshot N times\n");
   return code;

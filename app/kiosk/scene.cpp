@@ -192,7 +192,7 @@ StepFn settle(int frames) {
 
 bool Scene::known(const std::string& name) {
   return name == "claim" || name == "confirmation" || name == "offline" || name == "staff" || name == "lost" ||
-         name == "edit" || name == "talks";
+         name == "edit" || name == "talks" || name == "schedule";
 }
 
 std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& staff_pin) {
@@ -238,6 +238,13 @@ std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& s
     add("staff panel opens", wait_screen(S::StaffPanel));
     add("open the fleet tab", tap_labelled(ui::tr("staff.tab_fleet")));
     add("fleet arrives", wait_fleet());
+    add("settle", settle(3));
+  } else if (name == "schedule") {
+    add("long press on the clock", long_press_clock());
+    add("type the PIN", type_pin(staff_pin));
+    add("staff panel opens", wait_screen(S::StaffPanel));
+    add("open the schedule tab", tap_labelled(ui::tr("staff.tab_schedule")));
+    add("the last import arrives", [](SceneContext& c) { return c.view.schedule.known && !c.view.staff_busy; });
     add("settle", settle(3));
   } else if (name == "lost") {
     // A claim made on this board while it was behind the node: the cell was taken elsewhere.

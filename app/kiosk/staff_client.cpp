@@ -5,6 +5,8 @@
 #include "kiosk/staff_client.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <cctype>
 #include <openssl/crypto.h>
 
 #include "codec/codec.hpp"
@@ -44,10 +46,11 @@ struct Bearer {
 
 StaffClient::StaffClient(std::string node_url, HttpOptions options, RunQueue& ui_queue,
                          std::function<void()> on_board_write)
-    : http_(std::make_unique<HttpClient>(std::move(node_url), std::move(options))),
+    : ca_file_(options.ca_file),
       ui_queue_(ui_queue),
       on_board_write_(std::move(on_board_write)),
       alive_(std::make_shared<bool>(true)) {
+  http_ = std::make_unique<HttpClient>(std::move(node_url), std::move(options));
   thread_ = std::thread([this] { worker(); });
 }
 
@@ -62,6 +65,7 @@ void StaffClient::stop() {
     jobs_.clear();
   }
   http_->cancel();
+  if (HttpClient* f = fetching_.load()) f->cancel();
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -245,6 +249,98 @@ void StaffClient::announce(const std::string& text, const std::string& until) {
 }
 
 // [SECTION] Answers
+
+namespace {
+
+ui::ScheduleView schedule_of(const nlohmann::json& j) {
+  ui::ScheduleView sc;
+  if (!j.is_object()) return sc;
+  sc.known = true;
+  auto num = [](const nlohmann::json& o, const char* k) {
+    return o.contains(k) && o[k].is_number_integer() ? o[k].get<int>() : 0;
+  };
+  sc.scheduled = num(j, "scheduled");
+  sc.cancelled_total = num(j, "cancelled");
+  if (j.contains("last_import") && j["last_import"].is_object()) {
+    const auto& li = j["last_import"];
+    sc.imported = true;
+    sc.at = li.contains("at") && li["at"].is_string() ? li["at"].get<std::string>() : "";
+    sc.source = li.contains("source") && li["source"].is_string() ? li["source"].get<std::string>() : "";
+    sc.talks = num(li, "talks");
+    sc.added = num(li, "added");
+    sc.updated = num(li, "updated");
+    sc.cancelled = num(li, "cancelled");
+  }
+  return sc;
+}
+
+std::string query_escape(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void StaffClient::refresh_schedule() {
+  submit([this, token = state_.token](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
+    const HttpResponse r = http.get("/api/v1/schedule");
+    if (!ok(r)) return finish(failure(r), false);
+    const ui::ScheduleView sc = schedule_of(body_of(r));
+    if (!sc.known) return finish([](StaffState& s) { s.message = ui::tr("schedule.unreadable"); }, false);
+    finish([sc](StaffState& s) { s.schedule = sc; }, false);
+  });
+}
+
+void StaffClient::reimport_schedule() {
+  submit([this, token = state_.token, ca = ca_file_](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
+    const HttpResponse info = http.get("/api/v1/schedule");
+    if (!ok(info)) return finish(failure(info), false);
+    const ui::ScheduleView sc = schedule_of(body_of(info));
+    if (!sc.reimportable())
+      return finish([](StaffState& s) { s.message = ui::tr("schedule.from_file"); }, false);
+    // The programme's own server, not the node: a client of its own, without the staff token.
+    HttpOptions fetch_options;
+    fetch_options.total_timeout_ms = 30000;
+    fetch_options.connect_timeout_ms = 5000;
+    fetch_options.ca_file = ca;
+    HttpClient fetcher(sc.source, fetch_options);
+    fetching_ = &fetcher;
+    {
+      std::lock_guard lock(mutex_);  // stop() may have run before fetching_ was set
+      if (stopping_) fetcher.cancel();
+    }
+    const HttpResponse doc = fetcher.get("");
+    fetching_ = nullptr;
+    if (!doc.transport_ok() || doc.status != 200) {
+      const std::string why = doc.transport_ok() ? "HTTP " + std::to_string(doc.status) : doc.transport_error;
+      return finish([why, url = sc.source](StaffState& s) { s.message = ui::tr("schedule.fetch_failed", {{"url", url}, {"why", why}}); }, false);
+    }
+    const HttpResponse r = http.put("/api/v1/schedule?source=" + query_escape(sc.source), doc.body, 30000);
+    if (!ok(r)) return finish(failure(r), false);
+    const auto j = body_of(r);
+    auto num = [&](const char* k) { return j.is_object() && j.contains(k) && j[k].is_number_integer() ? j[k].get<int>() : 0; };
+    const int talks = num("talks"), added = num("added"), updated = num("updated"), cancelled = num("cancelled");
+    finish([=](StaffState& s) {
+      s.message = ui::tr("schedule.reimported", {{"talks", std::to_string(talks)}, {"added", std::to_string(added)},
+                                                 {"updated", std::to_string(updated)}, {"cancelled", std::to_string(cancelled)}});
+      s.schedule.known = false;  // read again below
+    }, true);
+  });
+  refresh_schedule();
+}
 
 void StaffClient::refresh_fleet() {
   submit([this, token = state_.token](HttpClient& http) mutable {

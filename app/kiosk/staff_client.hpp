@@ -5,6 +5,7 @@
 // revokes it on the node too, and the PIN and the token are overwritten (OPENSSL_cleanse) once
 // they are no longer needed.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -27,6 +28,7 @@ struct StaffState {
   bool busy = false;    // a request is in flight
   std::string message;  // last result or error, one sentence
   std::vector<ui::KioskInfo> fleet;
+  ui::ScheduleView schedule;  // `at` as the node sends it (UTC); the kiosk shows venue time
 };
 
 class StaffClient {
@@ -50,6 +52,11 @@ class StaffClient {
   void remove_claim(const std::string& claim_id, const std::string& what);
   void announce(const std::string& text, const std::string& until);
   void refresh_fleet();
+  // GET /api/v1/schedule into state().schedule.
+  void refresh_schedule();
+  // Fetches the last import's URL (http:// or https://, 30 s) and imports it again
+  // (PUT /api/v1/schedule?source=URL); the result in one sentence.
+  void reimport_schedule();
 
   const StaffState& state() const { return state_; }
   // Cancels the request in flight and joins the worker; later results are dropped.
@@ -68,6 +75,8 @@ class StaffClient {
   void revoke(std::string& token);
 
   std::unique_ptr<HttpClient> http_;
+  std::string ca_file_;                        // for the programme's own server (re-import)
+  std::atomic<HttpClient*> fetching_{nullptr};  // that fetch while it runs: stop() cancels it
   RunQueue& ui_queue_;
   std::function<void()> on_board_write_;
   StaffState state_;

@@ -321,6 +321,44 @@ void draw_announcement_tab(Frame& f, const ImRect& area) {
   }
 }
 
+// The conference programme: the last import, what the board holds, and one tap to import the
+// same URL again (a file imported with openspace-admin is imported again there).
+void draw_schedule_tab(Frame& f, const ImRect& area) {
+  const ScheduleView& sc = f.view.schedule;
+  float y = area.Min.y;
+  if (button(f, ImRect(area.Max.x - f.px(220), y, area.Max.x, y + f.px(72)), tr("staff.refresh"), ButtonKind::Normal))
+    f.out.push_back(intent::RefreshSchedule{});
+  draw_text_in(f, fonts().header, ImRect(area.Min.x, y, area.Max.x - f.px(240), y + f.px(72)), theme::text, tr("schedule.title"));
+  y += f.px(96);
+  auto line = [&](const std::string& label, const std::string& value) {
+    draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Min.x + f.px(300), y + f.px(52)), theme::past_text, label);
+    draw_text_in(f, fonts().cell, ImRect(area.Min.x + f.px(320), y, area.Max.x, y + f.px(52)), theme::text, value);
+    y += f.px(60);
+  };
+  if (!sc.known) {
+    draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Max.x, y + f.px(52)), theme::text,
+                 f.view.staff_busy ? tr("staff.asking") : tr("schedule.not_known"));
+    return;
+  }
+  if (!sc.imported) {
+    draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Max.x, y + f.px(52)), theme::text, tr("schedule.never_imported"));
+    return;
+  }
+  line(tr("schedule.last_import"), sc.at);
+  line(tr("schedule.source"), sc.source.empty() ? "–" : sc.source);
+  line(tr("schedule.result"), tr("schedule.result_words", {{"talks", std::to_string(sc.talks)}, {"added", std::to_string(sc.added)},
+                                                           {"updated", std::to_string(sc.updated)}, {"cancelled", std::to_string(sc.cancelled)}}));
+  line(tr("schedule.on_board"), tr("schedule.on_board_words", {{"scheduled", std::to_string(sc.scheduled)},
+                                                               {"cancelled", std::to_string(sc.cancelled_total)}}));
+  y += f.px(24);
+  const ImRect again(area.Min.x, y, std::min(area.Max.x, area.Min.x + f.px(560)), y + f.px(88));
+  if (button(f, again, tr("schedule.reimport"), ButtonKind::Primary, sc.reimportable() && !f.view.staff_busy))
+    f.out.push_back(intent::ReimportSchedule{});
+  if (!sc.reimportable())
+    draw_text_in(f, fonts().body, ImRect(area.Min.x, y + f.px(100), area.Max.x, y + f.px(150)), theme::text,
+                 tr("schedule.from_file"));
+}
+
 void draw_fleet_tab(Frame& f, const ImRect& area) {
   float y = area.Min.y;
   if (button(f, ImRect(area.Max.x - f.px(220), y, area.Max.x, y + f.px(72)), tr("staff.refresh"), ButtonKind::Normal))
@@ -400,12 +438,13 @@ void draw_staff_panel(Frame& f) {
   struct TabDef { StaffTab tab; std::string label; };
   const TabDef kTabs[] = {{StaffTab::Board, tr("staff.tab_board")}, {StaffTab::Reset, tr("staff.tab_reset")},
                           {StaffTab::Announcement, tr("staff.tab_announcement")}, {StaffTab::Fleet, tr("staff.tab_fleet")},
-                          {StaffTab::ThisKiosk, tr("staff.tab_this_kiosk")}};
+                          {StaffTab::Schedule, tr("staff.tab_schedule")}, {StaffTab::ThisKiosk, tr("staff.tab_this_kiosk")}};
+  constexpr int kTabCount = 6;
   ImRect content;
   if (f.portrait()) {
     // Tabs in two rows across the top.
     const float tw = (safe.GetWidth() - 2 * f.px(8)) / 3, th = f.px(72);
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < kTabCount; ++i) {
       const float x = safe.Min.x + static_cast<float>(i % 3) * (tw + f.px(8));
       const float y = top + static_cast<float>(i / 3) * (th + f.px(8));
       if (button(f, ImRect(x, y, x + tw, y + th), kTabs[i].label,
@@ -413,18 +452,20 @@ void draw_staff_panel(Frame& f) {
         s.tab = kTabs[i].tab;
         s.keyboard = false;
         if (s.tab == StaffTab::Fleet) f.out.push_back(intent::RefreshFleet{});
+        if (s.tab == StaffTab::Schedule) f.out.push_back(intent::RefreshSchedule{});
       }
     }
     content = ImRect(safe.Min.x, top + 2 * (th + f.px(8)) + f.px(16), safe.Max.x, safe.Max.y - msg_h);
   } else {
     const float tw = f.px(320), th = f.px(80);
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < kTabCount; ++i) {
       const float y = top + static_cast<float>(i) * (th + f.px(12));
       if (button(f, ImRect(safe.Min.x, y, safe.Min.x + tw, y + th), kTabs[i].label,
                  s.tab == kTabs[i].tab ? ButtonKind::TabSelected : ButtonKind::Tab, true, fonts().body)) {
         s.tab = kTabs[i].tab;
         s.keyboard = false;
         if (s.tab == StaffTab::Fleet) f.out.push_back(intent::RefreshFleet{});
+        if (s.tab == StaffTab::Schedule) f.out.push_back(intent::RefreshSchedule{});
       }
     }
     content = ImRect(safe.Min.x + tw + f.px(32), top, safe.Max.x, safe.Max.y - msg_h);
@@ -451,6 +492,7 @@ void draw_staff_panel(Frame& f) {
     case StaffTab::Reset: draw_reset_tab(f, content); break;
     case StaffTab::Announcement: draw_announcement_tab(f, content); break;
     case StaffTab::Fleet: draw_fleet_tab(f, content); break;
+    case StaffTab::Schedule: draw_schedule_tab(f, content); break;
     case StaffTab::ThisKiosk: draw_this_kiosk_tab(f, content); break;
   }
   if (sheet_open) {

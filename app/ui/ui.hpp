@@ -30,6 +30,16 @@ struct KioskInfo {  // one row of the staff fleet view (GET /api/v1/kiosks)
   long long lag_ms = -1;
 };
 
+struct ScheduleView {  // the staff panel's Schedule tab (GET /api/v1/schedule)
+  bool known = false;      // an answer arrived
+  bool imported = false;   // the board has had an import
+  std::string at;          // the last import, venue time as the kiosk shows it ("14:05", "Tue 3 14:05")
+  std::string source;      // file name or URL it came from
+  int talks = 0, added = 0, updated = 0, cancelled = 0;  // that import
+  int scheduled = 0, cancelled_total = 0;                // the board's talks now
+  bool reimportable() const { return source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0; }
+};
+
 struct LostClaimView {  // a claim the node refused after it was made here
   Claim claim;
   Error error;  // "taken", "blocked", "past", "invalid", ...
@@ -54,6 +64,7 @@ struct KioskView {
   std::string staff_message;      // last staff result or error, one sentence ("" none)
   bool staff_busy = false;        // a staff request is in flight
   std::vector<KioskInfo> fleet;
+  ScheduleView schedule;
   // Claims confirmed by the node since the dialog closed (claim_id), to show the confirmation.
   std::vector<std::string> delivered;
 };
@@ -72,13 +83,15 @@ struct Unblock { CellKey key; };
 struct RemoveClaim { std::string claim_id; };
 struct Announce { std::string text; std::string until; };  // empty text clears
 struct RefreshFleet {};
+struct RefreshSchedule {};
+struct ReimportSchedule {};  // fetch the last import's URL again and import it
 struct Activity {};  // any touch: resets idle timers in the main loop if it keeps any
 }  // namespace intent
 
 using Intent = std::variant<intent::SubmitClaim, intent::AcknowledgeLost, intent::StaffLogin, intent::StaffCancelLogin,
                             intent::StaffLogout,
                             intent::ResetDay, intent::Block, intent::Unblock, intent::RemoveClaim, intent::Announce,
-                            intent::RefreshFleet, intent::Activity>;
+                            intent::RefreshFleet, intent::RefreshSchedule, intent::ReimportSchedule, intent::Activity>;
 
 // [SECTION] Navigation state, owned by the UI (dialogs, typed text, selected day, scroll...)
 

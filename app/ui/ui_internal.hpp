@@ -231,7 +231,7 @@ struct Awaiting {  // the claim made here last, until the node accepts or refuse
   bool told_offline = false;
 };
 
-enum class StaffTab { Board, Reset, Announcement, Fleet, ThisKiosk };
+enum class StaffTab { Board, Reset, Announcement, Fleet, Schedule, ThisKiosk };
 
 struct StaffState {
   StaffTab tab = StaffTab::Board;

@@ -18,7 +18,12 @@ for b in "$NODE" "$KIOSK"; do [ -x "$b" ] || { echo "kiosk_screenshots: build $b
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
 NODE_PID=""
-cleanup() { [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null; rm -rf "$WORK"; }
+WEB_PID=""
+cleanup() {
+  [ -n "$WEB_PID" ] && kill "$WEB_PID" 2>/dev/null
+  [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 [ -n "${KEEP_WORK:-}" ] && trap '[ -n "$NODE_PID" ] && kill "$NODE_PID"; echo "kept $WORK"' EXIT
 
@@ -140,10 +145,19 @@ PY
 }
 schedule_xml > "$WORK/schedule.xml"
 schedule_xml t-5 > "$WORK/schedule2.xml"
-for f in schedule.xml schedule2.xml; do
-  curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/xml' \
-    --data-binary "@$WORK/$f" "$URL/api/v1/schedule?source=$f"
-done
+# The second version is published on a web server (as pretalx would), so the staff panel offers
+# to import it again from there.
+mkdir -p "$WORK/web"
+cp "$WORK/schedule2.xml" "$WORK/web/schedule.xml"
+WEB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory "$WORK/web" >/dev/null 2>&1 &
+WEB_PID=$!
+for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$WEB_PORT/schedule.xml" 2>/dev/null && break; sleep 0.05; done
+SCHEDULE_URL="http://127.0.0.1:$WEB_PORT/schedule.xml"
+curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" --data-binary "@$WORK/schedule.xml" \
+  "$URL/api/v1/schedule?source=schedule.xml"
+curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" --data-binary "@$WORK/web/schedule.xml" \
+  "$URL/api/v1/schedule?source=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$SCHEDULE_URL")"
 
 kiosk_config() {  # name id mode room token
   local f="$WORK/$1.toml"
@@ -173,6 +187,7 @@ shot claim-caret 1920x1080 "$(kiosk_config edit room-a room A screenshot-token-r
 shot confirmation 1920x1080 "$(kiosk_config confirm room-a room A screenshot-token-room-a)" --scene confirmation
 shot staff-panel 1920x1080 "$(kiosk_config staff room-a room A screenshot-token-room-a)" --scene staff --pin 2468
 shot hallway 1920x1080 "$(kiosk_config hallway hallway-1 hallway "" screenshot-token-hallway)"
+shot staff-schedule 1920x1080 "$(kiosk_config schedule room-a room A screenshot-token-room-a)" --scene schedule --pin 2468
 shot talks-list 1920x1080 "$(kiosk_config talks room-a room A screenshot-token-room-a)" --scene talks
 # The venue's language ([ui] language): the same screens in German, French and Spanish.
 UI_LANGUAGE=de shot board-de 1920x1080 "$(UI_LANGUAGE=de kiosk_config board-de room-a room A screenshot-token-room-a)"

@@ -148,3 +148,38 @@ TEST_CASE("the confirmation shows the session's backchannel tag") {
   REQUIRE(dbg::screen(h.state) == dbg::Screen::Confirmation);
   CHECK(dbg::session_tag(h.state) == "#pycon #os-b-1400");
 }
+
+namespace {
+void open_staff(UiHarness& h) {
+  h.frame();
+  auto clock = dbg::clock_rect(h.state);
+  REQUIRE(clock);
+  h.hold(clock->cx(), clock->cy(), std::chrono::milliseconds(3200));
+  h.tap_button("1");
+  h.tap_button("Unlock");
+  h.view.staff_session = true;
+  h.frame();
+  REQUIRE(dbg::screen(h.state) == dbg::Screen::StaffPanel);
+}
+}  // namespace
+
+TEST_CASE("the staff Schedule tab shows the last import and re-imports a URL in one tap; a file cannot be") {
+  UiHarness h;
+  open_staff(h);
+  h.tap_button("Schedule");
+  CHECK(h.emitted<ui::intent::RefreshSchedule>().size() == 1);  // opening the tab asks the node
+  h.view.schedule.known = true;
+  h.view.schedule.imported = true;
+  h.view.schedule.at = "09:12";
+  h.view.schedule.source = "https://pretalx.example.org/pycon/schedule.xml";
+  h.view.schedule.talks = 42;
+  h.view.schedule.added = 42;
+  h.view.schedule.scheduled = 42;
+  h.frame();
+  REQUIRE(dbg::button_enabled(h.state, "Import again from this URL"));
+  h.tap_button("Import again from this URL");
+  CHECK(h.emitted<ui::intent::ReimportSchedule>().size() == 1);
+  h.view.schedule.source = "schedule.xml";
+  h.frame();
+  CHECK_FALSE(dbg::button_enabled(h.state, "Import again from this URL"));
+}
