@@ -87,8 +87,11 @@ void write_new_epoch(Database& db) {
 }
 
 NodeStore::NodeStore(const std::string& path, const Event& event) : db_(path), event_(event) {
-  migrate();
-  seed();
+  // The node and a staff tool (backup, morning-reset) may open a new file at the same moment.
+  retry_while_busy([this] {
+    migrate();
+    seed();
+  });
 }
 
 void NodeStore::migrate() {

@@ -77,20 +77,24 @@ Claim claim_from_row(Statement& s, int col) {
 }  // namespace
 
 ReplicaStore::ReplicaStore(const std::string& path) : db_(path) {
-  Transaction tx(db_);
-  const int v = db_.user_version();
-  if (v > kReplicaSchemaVersion)
-    throw StoreError(0, "replica " + db_.path() + " was written by a newer Open Space Board (schema " + std::to_string(v) +
-                            "; this program knows up to " + std::to_string(kReplicaSchemaVersion) + "): refusing to open it");
-  if (v < 1) {
-    db_.exec(kReplicaSchemaV1);
-    db_.set_user_version(1);
-  }
-  if (v < 2) {
-    db_.exec(kReplicaSchemaV2);
-    db_.set_user_version(2);
-  }
-  tx.commit();
+  // The kiosk's UI and its sync worker open the same new file at once: the one that loses the race
+  // for the first write lock tries again (and then finds the schema in place).
+  retry_while_busy([this] {
+    Transaction tx(db_);
+    const int v = db_.user_version();
+    if (v > kReplicaSchemaVersion)
+      throw StoreError(0, "replica " + db_.path() + " was written by a newer Open Space Board (schema " + std::to_string(v) +
+                              "; this program knows up to " + std::to_string(kReplicaSchemaVersion) + "): refusing to open it");
+    if (v < 1) {
+      db_.exec(kReplicaSchemaV1);
+      db_.set_user_version(1);
+    }
+    if (v < 2) {
+      db_.exec(kReplicaSchemaV2);
+      db_.set_user_version(2);
+    }
+    tx.commit();
+  });
 }
 
 std::string ReplicaStore::meta(const char* key) {

@@ -1,15 +1,39 @@
 #include "store/sqlite.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
 
 namespace osb {
 
 bool StoreError::is_io() const {
   const int primary = code & 0xFF;
   return primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY;
+}
+
+bool StoreError::is_busy() const {
+  const int primary = code & 0xFF;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+void retry_while_busy(const std::function<void()>& f, int ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  auto pause = std::chrono::milliseconds(2);
+  for (;;) {
+    try {
+      f();
+      return;
+    } catch (const StoreError& e) {
+      if (!e.is_busy() || std::chrono::steady_clock::now() + pause > deadline) throw;
+    }
+    std::this_thread::sleep_for(pause);  // a back-off between attempts, not a synchronisation
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
 }
 
 // [SECTION] Database
@@ -32,7 +56,8 @@ Database::Database(const std::string& path, bool create, int busy_ms) : path_(pa
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_ms);
   try {
-    exec("PRAGMA journal_mode=WAL");  // may be busy while another connection creates the file
+    // Busy while another connection creates the file, and SQLite does not call the busy handler for it.
+    retry_while_busy([this] { exec("PRAGMA journal_mode=WAL"); }, busy_ms);
     exec("PRAGMA synchronous=FULL");
     exec("PRAGMA foreign_keys=ON");
   } catch (...) {

@@ -4,6 +4,7 @@
 // Only app/store includes sqlite3.h.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,7 +22,15 @@ struct StoreError : std::runtime_error {
   int code;  // SQLite result code (extended), or 0 for errors of our own
   // True for a full disk or an I/O error: the caller answers 503, nothing was committed.
   bool is_io() const;
+  // SQLITE_BUSY / SQLITE_LOCKED: another connection held a lock the busy handler could not wait
+  // out (SQLite skips it while a new file changes journal mode, and to avoid a deadlock).
+  bool is_busy() const;
 };
+
+// Runs `f` again while it fails with a busy error, for up to `ms` milliseconds (a few ms apart,
+// growing). For steps that run once per connection: opening, creating and migrating a file two
+// connections may open at the same moment.
+void retry_while_busy(const std::function<void()>& f, int ms = 5000);
 
 class Statement;
 

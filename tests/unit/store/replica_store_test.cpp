@@ -1,6 +1,9 @@
 // ReplicaStore on real files: the kiosk's copy of the board, its durable outbox and lost claims.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "store/replica_store.hpp"
 #include "support/sample_event.hpp"
 #include "support/temp_dir.hpp"
@@ -262,4 +265,31 @@ TEST_CASE("a replica written by a newer schema is refused, not modified") {
   CHECK_THROWS_AS(ReplicaStore(d.file("replica.db")), StoreError);
   Database db(d.file("replica.db"));
   CHECK(db.user_version() == kReplicaSchemaVersion + 1);
+}
+
+TEST_CASE("two connections opening one brand-new replica at the same moment both succeed (the kiosk's UI and its worker)") {
+  // SQLite answers "database is locked" without waiting while a new file turns to WAL, and to the
+  // loser of the first write lock; the store tries again instead of failing the kiosk's start.
+  TempDir d;
+  int failures = 0;
+  for (int i = 0; i < 150; ++i) {
+    const std::string path = d.file("race-" + std::to_string(i) + ".db");
+    std::atomic<int> ready{0};
+    std::atomic<int> failed{0};
+    auto open = [&] {
+      ready.fetch_add(1);
+      while (ready.load() < 2) {}  // both threads start their open together
+      try {
+        ReplicaStore r(path);
+        if (r.has_board()) failed.fetch_add(1);  // a new replica has none
+      } catch (const std::exception&) {
+        failed.fetch_add(1);
+      }
+    };
+    std::thread a(open), b(open);
+    a.join();
+    b.join();
+    failures += failed.load();
+  }
+  CHECK(failures == 0);
 }
