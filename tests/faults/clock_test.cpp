@@ -43,7 +43,7 @@ TEST_CASE("the node's clock decides past: a kiosk with a slow clock gets its cla
   REQUIRE(wait_until([&] { return kiosk.screen->has_board(); }));
   REQUIRE_FALSE(kiosk.screen->enqueue_claim(Claim{"slow-clock-claim", key.day, key.room, key.start, "Too late", "Kiosk", ""}));
   kiosk.worker->kick();
-  REQUIRE(wait_until([&] { return kiosk.screen->outbox_size() == 0; }));
+  REQUIRE(wait_until([&] { return kiosk.screen->outbox_size() == 0 && kiosk.lost.load() >= 1; }));
 
   // The person is told: the claim is in the kiosk's lost list with `past`, the cell stays open.
   const auto lost = kiosk.screen->lost_claims();

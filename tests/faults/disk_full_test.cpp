@@ -172,7 +172,8 @@ TEST_CASE("a full disk: claims answer 503, reads work, nothing acknowledged is l
       }
     }
     CHECK(resumed);
-    CHECK(wait_until([&] { return kiosk.screen->outbox_size() == 0; }));
+    // The worker empties the outbox in the replica, then tells its listener: wait for both.
+    CHECK(wait_until([&] { return kiosk.screen->outbox_size() == 0 && kiosk.delivered.load() >= 1; }));
     const auto cell = kiosk.screen->cell(kiosk_cell);
     REQUIRE(cell);
     CHECK(cell->claim_id == "kiosk-while-full");

@@ -58,7 +58,8 @@ TEST_CASE("a kiosk killed right after a tap keeps the claim and delivers it once
 
   SimKiosk again("room-a", replica, quick_sync(node.url(), node.token("room-a")));
   again.worker->start();
-  REQUIRE(wait_until([&] { return again.screen->outbox_size() == 0; }));
+  // The worker empties the outbox in the replica, then tells its listener: wait for both.
+  REQUIRE(wait_until([&] { return again.screen->outbox_size() == 0 && again.delivered.load() >= 1; }));
   const auto cell = again.screen->cell(key);
   REQUIRE(cell);
   CHECK(cell->claim_id == "tap-then-die-1");
