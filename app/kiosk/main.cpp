@@ -32,7 +32,8 @@ int usage(int code) {
                "                     is down), staff (PIN, staff panel, fleet), lost (a claim from a replica\n"
                "                     that is behind the node, refused as taken), edit (a typo in the middle\n"
                "                     of a title mended with the ◀ key), talks (the list of a slot's scheduled talks),\n"
-               "                     schedule (staff panel, the programme's last import)\n"
+               "                     schedule (staff panel, the programme's last import), online (the\n"
+               "                     board once the node has answered)\n"
                "  --pin PIN          the staff PIN --scene staff types (default: the sample's 2468)\n"
                "  --shrink N         halve the screenshot N times\n");
   return code;

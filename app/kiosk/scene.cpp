@@ -192,7 +192,7 @@ StepFn settle(int frames) {
 
 bool Scene::known(const std::string& name) {
   return name == "claim" || name == "confirmation" || name == "offline" || name == "staff" || name == "lost" ||
-         name == "edit" || name == "talks" || name == "schedule";
+         name == "edit" || name == "talks" || name == "schedule" || name == "online";
 }
 
 std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& staff_pin) {
@@ -208,6 +208,11 @@ std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& s
   };
   if (name == "claim") {
     fill_claim();
+    add("settle", settle(3));
+  } else if (name == "online") {
+    // The board once the node has answered (no offline banner of the first frames), e.g. to compare
+    // two starts pixel for pixel however slow the build.
+    add("the node answers", wait_connection(ui::Connection::Online));
     add("settle", settle(3));
   } else if (name == "talks") {
     add("tap the first slot's talks line", tap_labelled("talks "));

@@ -441,6 +441,10 @@ struct Service : http::Handler {
   std::mutex write_mutex;  // one writer at a time in this process: no busy-wait backoff in SQLite
   std::mutex board_mutex;
   std::shared_ptr<const BoardSnapshot> board_cache;
+  // The newest seq this process committed, set before the write is answered (the hub learns it
+  // only after): the board's memory fast path is used only when it is at least this new, so a
+  // client that reads the board right after its own write always sees that write.
+  std::atomic<std::int64_t> written_seq{0};
   // GET /api/v1/changes answers for the current seq, by `since`: after a change thousands of
   // phones ask for the same thing.
   std::mutex changes_mutex;
@@ -678,7 +682,8 @@ struct Service : http::Handler {
       std::shared_ptr<const BoardSnapshot> snap;
       {
         std::lock_guard lk(board_mutex);
-        if (board_cache && board_cache->board->seq == hub.seq()) snap = board_cache;
+        if (board_cache && board_cache->board->seq == hub.seq() && board_cache->board->seq >= written_seq.load())
+          snap = board_cache;
       }
       if (snap) {
         http::Response res;
@@ -717,6 +722,10 @@ struct Service : http::Handler {
       std::fprintf(stderr, "openspace-node: error on %s: %s\n", d.route->name.c_str(), e.what());
       send_error(res, 500, "internal", "The node hit an unexpected error.");
       call.deferred = false;
+    }
+    if (call.publish_after > 0) {
+      std::int64_t seen = written_seq.load();
+      while (seen < call.publish_after && !written_seq.compare_exchange_weak(seen, call.publish_after)) {}
     }
     if (!call.deferred) done(std::move(res));
     if (call.publish_after > 0) hub.publish(call.publish_after);
