@@ -307,10 +307,8 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
                   theme::amber, f.px(8), 0, f.px(3));
     f.dl->PopClipRect();
   }
-  for (const Strip& s : strips) {
-    f.dl->AddRectFilled(s.r.Min, s.r.Max, theme::page);  // opaque over the outline
+  for (const Strip& s : strips)  // its own fill is opaque: it covers the outline where they cross
     draw_talks_strip(f, s.r, day, e.slots[s.slot], phase[s.slot] == SlotPhase::Now, s.talks);
-  }
   f.dl->PopClipRect();
 
   // Time column (stays while the grid scrolls).

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "drain_until.hpp"
 #include "kiosk/run_queue.hpp"
 #include "kiosk/staff_client.hpp"
 #include "support/node_harness.hpp"
@@ -69,18 +70,6 @@ class ProgrammeServer {
   int status_ = 200;
 };
 
-template <class Pred>
-bool drain_until(RunQueue& q, Pred pred) {
-  const auto end = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < end) {
-    q.run();
-    if (pred()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  q.run();
-  return pred();
-}
-
 std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -93,9 +82,12 @@ std::string escape(const std::string& s) {
   return out;
 }
 
+template <class Pred>
+bool drain_until_10s(RunQueue& q, Pred pred) { return drain_until(q, pred, 10s); }
+
 void login(RunQueue& q, StaffClient& staff) {
   staff.login(kStaffPin);
-  REQUIRE(drain_until(q, [&] { return !staff.state().token.empty(); }));
+  REQUIRE(drain_until_10s(q, [&] { return !staff.state().token.empty(); }));
 }
 
 }  // namespace
@@ -113,7 +105,7 @@ TEST_CASE("Import again fetches the last import's URL: moved talks move, a dropp
   StaffClient staff(node.url(), {}, q, nullptr);
   login(q, staff);
   staff.refresh_schedule();
-  REQUIRE(drain_until(q, [&] { return staff.state().schedule.known && !staff.state().busy; }));
+  REQUIRE(drain_until_10s(q, [&] { return staff.state().schedule.known && !staff.state().busy; }));
   CHECK(staff.state().schedule.imported);
   CHECK(staff.state().schedule.source == programme_server.url());
   CHECK(staff.state().schedule.reimportable());
@@ -121,7 +113,7 @@ TEST_CASE("Import again fetches the last import's URL: moved talks move, a dropp
 
   programme_server.publish_second();
   staff.reimport_schedule();
-  REQUIRE(drain_until(q, [&] { return !staff.state().busy && staff.state().schedule.known; }));
+  REQUIRE(drain_until_10s(q, [&] { return !staff.state().busy && staff.state().schedule.known; }));
   CHECK(staff.state().message == "Programme imported again: 2 talks, 0 new, 1 changed, 1 cancelled.");
   CHECK(staff.state().schedule.scheduled == 2);
   CHECK(staff.state().schedule.cancelled_total == 1);
@@ -141,7 +133,7 @@ TEST_CASE("Import again fetches the last import's URL: moved talks move, a dropp
   const auto seq_before = node.get("/api/v1/board", node.token("room-a")).json()["seq"];
   programme_server.fail_with(503);
   staff.reimport_schedule();
-  REQUIRE(drain_until(q, [&] { return !staff.state().busy && staff.state().schedule.known; }));
+  REQUIRE(drain_until_10s(q, [&] { return !staff.state().busy && staff.state().schedule.known; }));
   CHECK(staff.state().message == "The programme could not be fetched from " + programme_server.url() + " (HTTP 503); nothing changed.");
   CHECK(node.get("/api/v1/board", node.token("room-a")).json()["seq"] == seq_before);
   staff.stop();
@@ -155,10 +147,10 @@ TEST_CASE("a programme imported from a file is not fetched: the panel says to im
   StaffClient staff(node.url(), {}, q, nullptr);
   login(q, staff);
   staff.refresh_schedule();
-  REQUIRE(drain_until(q, [&] { return staff.state().schedule.known && !staff.state().busy; }));
+  REQUIRE(drain_until_10s(q, [&] { return staff.state().schedule.known && !staff.state().busy; }));
   CHECK_FALSE(staff.state().schedule.reimportable());
   staff.reimport_schedule();
-  REQUIRE(drain_until(q, [&] { return !staff.state().busy && staff.state().schedule.known; }));
+  REQUIRE(drain_until_10s(q, [&] { return !staff.state().busy && staff.state().schedule.known; }));
   CHECK(staff.state().message == "It came from a file: import it again with openspace-admin import-schedule.");
   staff.stop();
 }

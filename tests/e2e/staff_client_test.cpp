@@ -10,11 +10,13 @@
 #include <mutex>
 #include <thread>
 
+#include "drain_until.hpp"
 #include "kiosk/run_queue.hpp"
 #include "kiosk/staff_client.hpp"
 
 using namespace osb;
 using namespace osb::kiosk;
+using namespace osb::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -94,19 +96,6 @@ class StubStaffNode {
   int logins_ = 0;
   std::vector<std::string> revoked_, fleet_auth_, login_auth_;
 };
-
-// Runs the UI queue until `pred` holds (or 5 s pass).
-template <class Pred>
-bool drain_until(RunQueue& q, Pred pred) {
-  const auto end = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < end) {
-    q.run();
-    if (pred()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  q.run();
-  return pred();
-}
 
 }  // namespace
 
