@@ -37,6 +37,8 @@ std::optional<CivilDay> parse_day(std::string_view s) {
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (!digit(s[i])) return std::nullopt;
   CivilDay d{two(s, 0) * 100 + two(s, 2), two(s, 5), two(s, 8)};
+  // Years a conference can have; beyond 2262 a nanosecond system_clock time point overflows.
+  if (d.year < 1970 || d.year > 2200) return std::nullopt;
   const date::year_month_day ymd{date::year{d.year}, date::month{static_cast<unsigned>(d.month)},
                                  date::day{static_cast<unsigned>(d.day)}};
   if (!ymd.ok()) return std::nullopt;

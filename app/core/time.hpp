@@ -19,7 +19,7 @@ std::string format_hhmm(int minutes);
 struct CivilDay {
   int year = 0, month = 0, day = 0;
 };
-// Strict "YYYY-MM-DD" of a real calendar day.
+// "YYYY-MM-DD" of a real date in the years 1970-2200; anything else is nullopt.
 std::optional<CivilDay> parse_day(std::string_view s);
 std::string format_day(const CivilDay& d);
 // The day `n` days after `day` (n may be negative). `day` must be valid.

@@ -23,6 +23,9 @@ TEST_CASE("days are real calendar days as YYYY-MM-DD") {
   CHECK_FALSE(parse_day("2023-02-29"));
   CHECK_FALSE(parse_day("2011-13-01"));
   CHECK_FALSE(parse_day("2011-3-11"));
+  CHECK_FALSE(parse_day("4038-08-23"));  // past 2262 a nanosecond time point overflows
+  CHECK_FALSE(parse_day("1969-12-31"));
+  CHECK(parse_day("2200-12-31"));
   CHECK_FALSE(parse_day("11.03.2011"));
   CHECK(add_days("2011-02-28", 1) == "2011-03-01");
   CHECK(add_days("2011-01-01", -1) == "2010-12-31");

@@ -185,6 +185,9 @@ TEST_CASE("a malformed document is refused with the element or key named") {
             .find("schedule.conference.days[0].rooms.A[0].title") != std::string::npos);
   CHECK(error_of(R"({"schedule":{"conference":{"days":[{"date":"2020-12-14","rooms":{"A":[{"guid":"g","title":"t","date":"2020-12-14T10:00:00Z","duration":"ten"}]}}]}}})")
             .find("rooms.A[0].duration") != std::string::npos);
+  CHECK(error_of(xml_doc(xml_event("guid='g'", "<date>4038-08-23T00:10:00Z</date><duration>0:30</duration><title>T</title>")))
+            .find("/date") != std::string::npos);
+  CHECK(error_of("<schedule><day date='6024-12-27'/></schedule>").find("@date") != std::string::npos);
   CHECK(error_of(R"({"schedule":)").find("not valid JSON") != std::string::npos);
   CHECK(error_of(std::string(100, '[')).find("neither") != std::string::npos);
   CHECK(error_of("{" + std::string(100, '[')).find("deeper") != std::string::npos);
