@@ -4,12 +4,14 @@
 // Retry-After) that never apply to kiosks, and far more held long-polls than threads.
 #include <doctest/doctest.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -288,4 +290,20 @@ TEST_CASE("1,500 held long-polls from many addresses: far more than threads, all
   }
   CHECK(woken == 1500);
   CHECK(node.stop() == 0);
+}
+
+TEST_CASE("a node started by the harness holds none of the test's open files") {
+  const std::string path = std::filesystem::temp_directory_path() / ("osb-inherit-" + std::to_string(::getpid()));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);  // no O_CLOEXEC
+  REQUIRE(fd >= 0);
+  NodeHarness node;
+  std::vector<std::string> open_files;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(node.pid()) + "/fd")) {
+    std::error_code ec;
+    open_files.push_back(std::filesystem::read_symlink(e.path(), ec).string());
+  }
+  ::close(fd);
+  std::filesystem::remove(path);
+  CHECK(open_files.size() >= 3);
+  for (const auto& f : open_files) CHECK(f != path);
 }

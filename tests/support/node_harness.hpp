@@ -252,6 +252,9 @@ class NodeHarness {
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     const std::string log = log_path();
     posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    // The node gets stdin, stdout and its log only: no socket or file the test holds open (a
+    // kiosk's connection, another node's pipe) lives on in it or keeps a port from closing.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     std::vector<std::string> args = {binary, "--config", config_, "--listen", listen};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
