@@ -234,8 +234,9 @@ TEST_CASE("the kiosk keeps its font atlas next to the replica and draws the same
     return run.log;
   };
   // The screen below the header (the header holds the clock, which may turn between runs).
+  int w = 0, h = 0;
   auto board_pixels = [&](const std::string& name) {
-    int w = 0, h = 0, channels = 0;
+    int channels = 0;
     unsigned char* data = stbi_load(dir.file(name + ".png").c_str(), &w, &h, &channels, 3);
     REQUIRE(data);
     const std::size_t from = static_cast<std::size_t>(h / 6) * w * 3;
@@ -254,12 +255,27 @@ TEST_CASE("the kiosk keeps its font atlas next to the replica and draws the same
   CHECK(second.find("fonts from the cache") != std::string::npos);
   CHECK(second.find("fonts built") == std::string::npos);
   const std::vector<unsigned char> built = board_pixels("built");
-  CHECK(built == board_pixels("cached"));
+  // Where two screenshots differ, as rows of the whole screen (said when the check fails).
+  auto where_they_differ = [&](const std::vector<unsigned char>& a, const std::vector<unsigned char>& b) {
+    if (a.size() != b.size()) return std::string("sizes differ");
+    std::size_t first = a.size(), last = 0, count = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i]) first = std::min(first, i), last = i, ++count;
+    if (count == 0) return std::string("identical");
+    const std::size_t row = static_cast<std::size_t>(w) * 3, top = static_cast<std::size_t>(h / 6);
+    return std::to_string(count) + " bytes differ, rows " + std::to_string(top + first / row) + " to " +
+           std::to_string(top + last / row) + " of " + std::to_string(h);
+  };
+  const std::vector<unsigned char> cached = board_pixels("cached");
+  INFO("built vs cached: " << where_they_differ(built, cached));
+  CHECK(built == cached);
 
   // Cut in half: refused, rebuilt, rewritten whole; the same board again.
   std::filesystem::resize_file(cache, std::filesystem::file_size(cache) / 2);
   const std::string third = start("damaged");
   CHECK(third.find("fonts built rather than read from the font cache: it is damaged") != std::string::npos);
-  CHECK(built == board_pixels("damaged"));
+  const std::vector<unsigned char> damaged = board_pixels("damaged");
+  INFO("built vs damaged: " << where_they_differ(built, damaged));
+  CHECK(built == damaged);
   CHECK(start("again").find("fonts from the cache") != std::string::npos);
 }
