@@ -105,19 +105,26 @@ int main() {
 
   // Live: a claim made while the page is open is applied in place (the script patches the cell
   // and records the seq it reached; a reload would not set data-seq before its first answer).
-  // The claim is made once the page's long-poll has reached the node (a condition, read from the
-  // node's request log, with a deadline).
+  // The claim is made once the page's long-poll has reached the node (a condition with a
+  // deadline): polls held now (/metrics) plus polls answered (the request log, written when a
+  // poll ends) grows only when a new poll arrives; an earlier page's poll that ends moves from
+  // one count to the other.
   auto polls = [&] {
     const std::string log = node.log();
     std::size_t n = 0;
     for (auto p = log.find("GET /api/v1/changes"); p != std::string::npos; p = log.find("GET /api/v1/changes", p + 1)) ++n;
+    const std::string metrics = node.get("/metrics").body;
+    const std::string name = "\nopenspace_long_polls_held ";
+    const auto at = metrics.find(name);
+    if (at != std::string::npos) n += std::stoul(metrics.substr(at + name.size()));
     return n;
   };
   const std::size_t polls_before = polls();
   long long live_seq = -1;
   std::thread claimer([&] {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline && polls() == polls_before) std::this_thread::yield();
+    while (std::chrono::steady_clock::now() < deadline && polls() <= polls_before)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the condition's polling interval
     auto c = node.post("/api/v1/claims", NodeHarness::claim_body("browser-0003", day, "C", "10:00", "Patched in place", "Zoë"),
                        node.token("room-a"));
     if (c.status == 201) live_seq = c.json().at("seq").get<long long>();
