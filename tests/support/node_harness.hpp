@@ -195,6 +195,13 @@ class NodeHarness {
   HttpReply get(const std::string& path, const std::string& token = "", httplib::Headers h = {}) const {
     return http_call(port_, "GET", path, "", token, std::move(h));
   }
+  // One value of /metrics (e.g. "openspace_long_polls_held"), -1 when it is not there.
+  long long metric(const std::string& name) const {
+    const auto body = get("/metrics").body;
+    const auto at = body.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stoll(body.substr(at + name.size() + 2));
+  }
   HttpReply post(const std::string& path, const std::string& body, const std::string& token = "", httplib::Headers h = {}) const {
     return http_call(port_, "POST", path, body, token, std::move(h));
   }

@@ -56,13 +56,6 @@ std::vector<nlohmann::json> archive_of(NodeHarness& node, const std::string& day
   return out;
 }
 
-long long metric(NodeHarness& node, const std::string& name) {
-  const auto body = node.get("/metrics").body;
-  const auto at = body.find("\n" + name + " ");
-  if (at == std::string::npos) return -1;
-  return std::stoll(body.substr(at + name.size() + 2));
-}
-
 }  // namespace
 
 TEST_CASE("a claim made on the node appears in the kiosk's replica") {
@@ -197,7 +190,7 @@ TEST_CASE("stop() returns within 1 s while the worker holds a long-poll on the n
   TempDir d;
   SyncWorker w(options_for(node, d.file("replica.db")), nullptr);
   w.start();
-  REQUIRE(wait_until([&] { return metric(node, "openspace_long_polls_held") >= 1; }));
+  REQUIRE(wait_until([&] { return node.metric("openspace_long_polls_held") >= 1; }));
   const auto t0 = std::chrono::steady_clock::now();
   w.stop();
   const auto took = std::chrono::steady_clock::now() - t0;

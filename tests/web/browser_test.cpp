@@ -3,6 +3,7 @@
 // Exit 0 = pass, 1 = fail, 77 = skipped (Chromium cannot start on this machine).
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -113,11 +114,7 @@ int main() {
     const std::string log = node.log();
     std::size_t n = 0;
     for (auto p = log.find("GET /api/v1/changes"); p != std::string::npos; p = log.find("GET /api/v1/changes", p + 1)) ++n;
-    const std::string metrics = node.get("/metrics").body;
-    const std::string name = "\nopenspace_long_polls_held ";
-    const auto at = metrics.find(name);
-    if (at != std::string::npos) n += std::stoul(metrics.substr(at + name.size()));
-    return n;
+    return n + static_cast<std::size_t>(std::max(0LL, node.metric("openspace_long_polls_held")));
   };
   const std::size_t polls_before = polls();
   long long live_seq = -1;
