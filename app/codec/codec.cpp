@@ -4,6 +4,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
 
 namespace osb::json {
@@ -17,9 +18,13 @@ json encode(const Cell& c) {
     j["host"] = c.host;
     j["description"] = c.description;
     j["claim_id"] = c.claim_id;
+    j["interest"] = c.interest;
+    if (!c.moved_from_room.empty()) j["moved_from"] = {{"room", c.moved_from_room}, {"start", c.moved_from_start}};
   } else if (c.state == CellState::Blocked) {
     j["label"] = c.label;
   }
+  if (c.state == CellState::Open && !c.moved_to_room.empty())
+    j["moved_to"] = {{"room", c.moved_to_room}, {"start", c.moved_to_start}};
   j["seq"] = c.seq;
   return j;
 }
@@ -31,7 +36,11 @@ json encode(const Event& e) {
   return j;
 }
 
-json encode(const Room& r) { return {{"id", r.id}, {"name", r.name}, {"where", r.where}}; }
+json encode(const Room& r) {
+  json j = {{"id", r.id}, {"name", r.name}, {"where", r.where}};
+  if (r.capacity > 0) j["capacity"] = r.capacity;
+  return j;
+}
 
 json encode(const std::optional<Announcement>& a) {
   if (!a) return nullptr;
@@ -45,9 +54,13 @@ json encode(const Board& b) {
   for (const auto& c : b.cells) cells.push_back(encode(c));
   json talks = json::array();
   for (const auto& t : b.talks) talks.push_back(encode(t));
+  json lightning = json::array(), groups = json::array();
+  for (const auto& s : b.lightning) lightning.push_back(encode(s));
+  for (const auto& g : b.groups) groups.push_back(encode(g));
   return {{"epoch", b.epoch}, {"seq", b.seq},           {"event", encode(b.event)},
           {"rooms", rooms},   {"slots", slots},         {"cells", cells},
-          {"announcement", encode(b.announcement)}, {"talks", talks}};
+          {"announcement", encode(b.announcement)}, {"talks", talks},
+          {"lightning", lightning}, {"groups", groups}};
 }
 
 json encode(const Changes& c) {
@@ -55,7 +68,47 @@ json encode(const Changes& c) {
   for (const auto& cell : c.cells) cells.push_back(encode(cell));
   json talks = json::array();
   for (const auto& t : c.talks) talks.push_back(encode(t));
-  return {{"epoch", c.epoch}, {"seq", c.seq}, {"cells", cells}, {"announcement", encode(c.announcement)}, {"talks", talks}};
+  json lightning = json::array(), groups = json::array();
+  for (const auto& s : c.lightning) lightning.push_back(encode(s));
+  for (const auto& g : c.groups) groups.push_back(encode(g));
+  return {{"epoch", c.epoch}, {"seq", c.seq}, {"cells", cells}, {"announcement", encode(c.announcement)},
+          {"talks", talks}, {"lightning", lightning}, {"groups", groups}};
+}
+
+json encode(const LightningSignup& s) {
+  return {{"signup_id", s.signup_id}, {"day", s.day},         {"start", s.start},
+          {"title", s.title},         {"speaker", s.speaker}, {"position", s.position}};
+}
+
+json encode(const Sheet& s) {
+  json signups = json::array();
+  for (const auto& x : s.signups) signups.push_back(encode(x));
+  return {{"day", s.day},         {"start", s.start},   {"talks", s.talks}, {"minutes", s.minutes},
+          {"closes", s.closes},   {"signups", signups}, {"seq", s.seq}};
+}
+
+json encode(const Group& g) {
+  json j = {{"group_id", g.group_id}, {"day", g.day},     {"time", g.time},   {"title", g.title},
+            {"where", g.where},       {"seats", g.seats}, {"host", g.host},   {"joined", g.joined},
+            {"seq", g.seq}};
+  if (!g.continues.empty()) j["continues"] = g.continues;
+  if (g.removed) j["removed"] = true;
+  return j;
+}
+
+json encode(const ArchivedSignup& a) {
+  json j = encode(a.signup);
+  j["reason"] = a.reason;
+  j["at"] = a.at;
+  return j;
+}
+
+json encode(const ArchivedGroup& a) {
+  json j = encode(a.group);
+  j.erase("removed");
+  j["reason"] = a.reason;
+  j["at"] = a.at;
+  return j;
 }
 
 json encode(const Talk& t) {
@@ -150,6 +203,80 @@ Decoded<Announcement> decode_announcement_request(std::string_view body) {
   return a;
 }
 
+Decoded<LightningSignup> decode_signup_request(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  LightningSignup s;
+  if (auto e = get_string(j, "signup_id", true, s.signup_id)) return *e;
+  if (auto e = get_string(j, "day", true, s.day)) return *e;
+  if (auto e = get_string(j, "start", true, s.start)) return *e;
+  if (auto e = get_string(j, "title", true, s.title)) return *e;
+  if (auto e = get_string(j, "speaker", true, s.speaker)) return *e;
+  if (auto e = normalize_signup(s)) return *e;
+  return s;
+}
+
+Decoded<Group> decode_group_request(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  Group g;
+  if (auto e = get_string(j, "group_id", true, g.group_id)) return *e;
+  if (auto e = get_string(j, "day", true, g.day)) return *e;
+  if (auto e = get_string(j, "time", true, g.time)) return *e;
+  if (auto e = get_string(j, "title", true, g.title)) return *e;
+  if (auto e = get_string(j, "where", true, g.where)) return *e;
+  if (auto e = get_string(j, "host", true, g.host)) return *e;
+  if (auto e = get_string(j, "continues", false, g.continues)) return *e;
+  const auto seats = j.find("seats");
+  if (seats == j.end()) return invalid("seats is missing.");
+  if (!seats->is_number_integer()) return invalid("seats must be a whole number from 2 to 40.");
+  const auto n = seats->get<long long>();
+  if (n < kSeatsMin || n > kSeatsMax) return invalid("seats must be a whole number from 2 to 40.");
+  g.seats = static_cast<int>(n);
+  if (auto e = normalize_group(g)) return *e;
+  return g;
+}
+
+Decoded<std::string> decode_id_request(std::string_view body, const char* field) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  std::string id;
+  if (auto e = get_string(std::get<json>(parsed), field, true, id)) return *e;
+  if (!is_valid_claim_id(id)) return invalid(std::string(field) + " must be 8 to 64 characters of A-Z, a-z, 0-9, '_' or '-'.");
+  return id;
+}
+
+Decoded<CellKey> decode_move_request(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  CellKey k;
+  if (auto e = get_string(j, "day", true, k.day)) return *e;
+  if (auto e = get_string(j, "room", true, k.room)) return *e;
+  if (auto e = get_string(j, "start", true, k.start)) return *e;
+  for (const std::string* f : {&k.day, &k.room, &k.start})
+    if (f->empty() || f->size() > 64 || !is_valid_utf8(*f) || has_control_character(*f))
+      return invalid("day, room and start must be plain text.");
+  return k;
+}
+
+Decoded<std::vector<std::string>> decode_order_request(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* e = std::get_if<Error>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  const auto it = j.find("order");
+  if (it == j.end()) return invalid("order is missing.");
+  if (!it->is_array() || it->size() > 200) return invalid("order must be a list of signup_id.");
+  std::vector<std::string> out;
+  for (const auto& x : *it) {
+    if (!x.is_string() || !is_valid_claim_id(x.get<std::string>())) return invalid("order must be a list of signup_id.");
+    out.push_back(x.get<std::string>());
+  }
+  return out;
+}
+
 // [SECTION] Decoding node answers
 
 namespace {
@@ -206,7 +333,54 @@ Decoded<Cell> decode_cell(const json& j) {
   read(j, "description", c.description);
   read(j, "claim_id", c.claim_id);
   read(j, "label", c.label);
+  read(j, "interest", c.interest);
+  if (const auto m = j.find("moved_from"); m != j.end() && m->is_object()) {
+    read(*m, "room", c.moved_from_room);
+    read(*m, "start", c.moved_from_start);
+  }
+  if (const auto m = j.find("moved_to"); m != j.end() && m->is_object()) {
+    read(*m, "room", c.moved_to_room);
+    read(*m, "start", c.moved_to_start);
+  }
   return c;
+}
+
+Decoded<LightningSignup> decode_signup(const json& j) {
+  if (!j.is_object()) return bad("a signup is not an object");
+  LightningSignup s;
+  if (!read(j, "signup_id", s.signup_id) || !read(j, "day", s.day) || !read(j, "start", s.start) ||
+      !read(j, "title", s.title) || !read(j, "speaker", s.speaker) || !read(j, "position", s.position))
+    return bad("a signup lacks signup_id, day, start, title, speaker or position");
+  return s;
+}
+
+Decoded<Sheet> decode_sheet(const json& j) {
+  if (!j.is_object()) return bad("a lightning sheet is not an object");
+  Sheet s;
+  if (!read(j, "day", s.day) || !read(j, "start", s.start) || !read(j, "talks", s.talks) ||
+      !read(j, "minutes", s.minutes) || !read(j, "closes", s.closes) || !read(j, "seq", s.seq))
+    return bad("a lightning sheet lacks day, start, talks, minutes, closes or seq");
+  const auto it = j.find("signups");
+  if (it == j.end() || !it->is_array()) return bad("a lightning sheet lacks signups");
+  for (const auto& x : *it) {
+    auto d = decode_signup(x);
+    if (auto* e = std::get_if<Error>(&d)) return *e;
+    s.signups.push_back(std::move(std::get<LightningSignup>(d)));
+  }
+  return s;
+}
+
+Decoded<Group> decode_group(const json& j) {
+  if (!j.is_object()) return bad("a group is not an object");
+  Group g;
+  if (!read(j, "group_id", g.group_id) || !read(j, "day", g.day) || !read(j, "time", g.time) ||
+      !read(j, "title", g.title) || !read(j, "seats", g.seats) || !read(j, "joined", g.joined) || !read(j, "seq", g.seq))
+    return bad("a group lacks group_id, day, time, title, seats, joined or seq");
+  read(j, "where", g.where);
+  read(j, "host", g.host);
+  read(j, "continues", g.continues);
+  read(j, "removed", g.removed);
+  return g;
 }
 
 Decoded<Talk> decode_talk(const json& j) {
@@ -228,6 +402,21 @@ Decoded<Talk> decode_talk(const json& j) {
 }
 
 namespace {
+// "lightning" and "groups" of a board or changes; a node from before them sends none.
+template <class T, Decoded<T> (*F)(const json&)>
+Decoded<std::vector<T>> decode_list(const json& j, const char* key) {
+  std::vector<T> out;
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return out;
+  if (!it->is_array()) return bad(std::string(key) + " is not an array");
+  for (const auto& x : *it) {
+    auto d = F(x);
+    if (auto* e = std::get_if<Error>(&d)) return *e;
+    out.push_back(std::move(std::get<T>(d)));
+  }
+  return out;
+}
+
 // "talks" of a board or changes; a node from before talks sends none.
 Decoded<std::vector<Talk>> decode_talks(const json& j) {
   std::vector<Talk> out;
@@ -265,6 +454,7 @@ Decoded<Board> decode_board(std::string_view body) {
     if (!r.is_object() || !read(r, "id", room.id)) return bad("a room lacks its id");
     read(r, "name", room.name);
     read(r, "where", room.where);
+    read(r, "capacity", room.capacity);
     b.event.rooms.push_back(room);
   }
   for (const auto& s : *slots) {
@@ -285,6 +475,12 @@ Decoded<Board> decode_board(std::string_view body) {
   auto talks = decode_talks(j);
   if (auto* e = std::get_if<Error>(&talks)) return *e;
   b.talks = std::move(std::get<std::vector<Talk>>(talks));
+  auto sheets = decode_list<Sheet, decode_sheet>(j, "lightning");
+  if (auto* e = std::get_if<Error>(&sheets)) return *e;
+  b.lightning = std::move(std::get<std::vector<Sheet>>(sheets));
+  auto groups = decode_list<Group, decode_group>(j, "groups");
+  if (auto* e = std::get_if<Error>(&groups)) return *e;
+  b.groups = std::move(std::get<std::vector<Group>>(groups));
   return b;
 }
 
@@ -307,6 +503,12 @@ Decoded<Changes> decode_changes(std::string_view body) {
   auto talks = decode_talks(j);
   if (auto* e = std::get_if<Error>(&talks)) return *e;
   ch.talks = std::move(std::get<std::vector<Talk>>(talks));
+  auto sheets = decode_list<Sheet, decode_sheet>(j, "lightning");
+  if (auto* e = std::get_if<Error>(&sheets)) return *e;
+  ch.lightning = std::move(std::get<std::vector<Sheet>>(sheets));
+  auto groups = decode_list<Group, decode_group>(j, "groups");
+  if (auto* e = std::get_if<Error>(&groups)) return *e;
+  ch.groups = std::move(std::get<std::vector<Group>>(groups));
   return ch;
 }
 

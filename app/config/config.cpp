@@ -201,6 +201,7 @@ Event load_event(const std::string& path) {
     room.name = trim(rr.str("name", room.id));
     if (room.name.empty()) rr.fail_key("name", "is empty");
     room.where = trim(rr.str("where", ""));
+    room.capacity = static_cast<int>(rr.integer("capacity", 0, 1, 100000));
     rr.no_unknown_keys();
     ev.rooms.push_back(room);
   }
@@ -219,6 +220,33 @@ Event load_event(const std::string& path) {
                                format_hhmm(ev.slots.back().end) + "); slots must be in order and not overlap");
     sr.no_unknown_keys();
     ev.slots.push_back(s);
+  }
+
+  // Lightning-talk sheets (contract §4.3): the same every day, in order, not overlapping.
+  if (const toml::array* sheets = r.array("lightning", false)) {
+    for (std::size_t i = 0; i < sheets->size(); ++i) {
+      const std::string prefix = "lightning[" + std::to_string(i) + "]";
+      const auto* t = (*sheets)[i].as_table();
+      if (!t) fail(path, prefix + " must be a [[lightning]] table");
+      Reader lr(path, *t, prefix);
+      LightningSheet sh;
+      sh.start = hhmm(lr, "start");
+      sh.talks = static_cast<int>(lr.integer("talks", 12, 1, 50));
+      sh.minutes = static_cast<int>(lr.integer("minutes", 5, 1, 60));
+      if (lr.has("closes")) sh.closes = hhmm(lr, "closes");
+      const int end = sh.start + sh.talks * sh.minutes;
+      if (end > 24 * 60) lr.fail_key("talks", std::to_string(sh.talks) + " talks of " + std::to_string(sh.minutes) + " minutes from " + format_hhmm(sh.start) + " run past midnight");
+      if (sh.closes >= 0 && sh.closes > end)
+        lr.fail_key("closes", format_hhmm(sh.closes) + " is after the sheet ends (" + format_hhmm(end) + ")");
+      if (!ev.lightning.empty()) {
+        const auto& prev = ev.lightning.back();
+        if (sh.start < prev.start + prev.talks * prev.minutes)
+          lr.fail_key("start", format_hhmm(sh.start) + " overlaps the sheet before it (from " + format_hhmm(prev.start) +
+                                   "); sheets must be in order and not overlap");
+      }
+      lr.no_unknown_keys();
+      ev.lightning.push_back(sh);
+    }
   }
   r.no_unknown_keys();
   return ev;

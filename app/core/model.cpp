@@ -16,6 +16,12 @@ const SlotTime* Event::find_slot(int start_minute) const {
   return nullptr;
 }
 
+const LightningSheet* Event::find_sheet(int start_minute) const {
+  for (const auto& s : lightning)
+    if (s.start == start_minute) return &s;
+  return nullptr;
+}
+
 bool Event::has_day(const std::string& day) const {
   for (const auto& d : days)
     if (d == day) return true;

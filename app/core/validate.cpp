@@ -69,6 +69,31 @@ std::optional<Error> normalize_claim(Claim& claim) {
   return std::nullopt;
 }
 
+std::optional<Error> normalize_signup(LightningSignup& s) {
+  if (!is_valid_claim_id(s.signup_id))
+    return Error{"invalid", "signup_id must be 8 to 64 characters of A-Z, a-z, 0-9, '_' or '-'."};
+  if (auto e = normalize_field(s.title, "title", 1, kTitleMax)) return e;
+  if (auto e = normalize_field(s.speaker, "speaker", 1, kSpeakerMax)) return e;
+  for (const std::string* f : {&s.day, &s.start})
+    if (!is_valid_utf8(*f) || has_control_character(*f)) return Error{"invalid", "day and start must be plain text."};
+  return std::nullopt;
+}
+
+std::optional<Error> normalize_group(Group& g) {
+  if (!is_valid_claim_id(g.group_id))
+    return Error{"invalid", "group_id must be 8 to 64 characters of A-Z, a-z, 0-9, '_' or '-'."};
+  if (!parse_day(g.day)) return Error{"invalid", "day must be a date as YYYY-MM-DD."};
+  if (!parse_hhmm(g.time)) return Error{"invalid", "time must be a time of day as HH:MM, e.g. 19:30."};
+  if (auto e = normalize_field(g.title, "title", 1, kTitleMax)) return e;
+  if (auto e = normalize_field(g.where, "where", 1, kWhereMax)) return e;
+  if (auto e = normalize_field(g.host, "host", 1, kHostMax)) return e;
+  if (g.seats < kSeatsMin || g.seats > kSeatsMax)
+    return Error{"invalid", "seats must be a whole number from 2 to 40."};
+  if (!g.continues.empty() && !is_valid_claim_id(g.continues))
+    return Error{"invalid", "continues must be the claim_id of an open space."};
+  return std::nullopt;
+}
+
 std::optional<Error> normalize_label(std::string& label) { return normalize_field(label, "label", 1, kLabelMax); }
 
 std::optional<Error> normalize_announcement(Announcement& a) {

@@ -22,6 +22,10 @@ inline constexpr std::size_t kHostMax = 40;
 inline constexpr std::size_t kDescriptionMax = 280;
 inline constexpr std::size_t kLabelMax = 40;
 inline constexpr std::size_t kAnnouncementMax = 200;
+inline constexpr std::size_t kSpeakerMax = 40;
+inline constexpr std::size_t kWhereMax = 80;
+inline constexpr int kSeatsMin = 2;
+inline constexpr int kSeatsMax = 40;
 inline constexpr std::size_t kClaimIdMin = 8;
 inline constexpr std::size_t kClaimIdMax = 64;
 
@@ -52,6 +56,14 @@ std::optional<std::string> canonical_ip(std::string_view text);
 // Trims title/host/description in place and checks every field of a claim's shape.
 // Whether day/room/start exist is the caller's question (404, not 400).
 std::optional<Error> normalize_claim(Claim& claim);
+
+// Trims title/speaker and checks a lightning sign-up's shape (ids like claim ids, title 1–80,
+// speaker 1–40, day a date, start "HH:MM"). Whether the sheet exists is the caller's question.
+std::optional<Error> normalize_signup(LightningSignup& s);
+
+// Trims and checks a group's shape: group_id, day, time "HH:MM", title 1–80, where 1–80,
+// seats 2–40, host 1–40, continues empty or a claim id.
+std::optional<Error> normalize_group(Group& g);
 
 // Trims and checks a block label (1–40).
 std::optional<Error> normalize_label(std::string& label);

@@ -13,7 +13,16 @@
 // Talks (schema 2 of both stores): persons joined by newlines (names never hold one: control
 // characters are dropped on import).
 #define OSB_TALK_COLUMNS "id, day, start, end_time, room, title, persons, track, url, state, seq"
-#define OSB_CELL_COLUMNS "day, room, start, end_time, state, title, host, description, claim_id, label, seq"
+#define OSB_CELL_COLUMNS \
+  "day, room, start, end_time, state, title, host, description, claim_id, label, seq, interest, " \
+  "moved_from_room, moved_from_start, moved_to_room, moved_to_start"
+// Columns added to `cells` by schema 3 of both stores (interest and moves, contract §4.3).
+#define OSB_CELL_COLUMNS_V3_SQL                                          \
+  "ALTER TABLE cells ADD COLUMN interest INTEGER NOT NULL DEFAULT 0;"    \
+  "ALTER TABLE cells ADD COLUMN moved_from_room TEXT NOT NULL DEFAULT '';"  \
+  "ALTER TABLE cells ADD COLUMN moved_from_start TEXT NOT NULL DEFAULT '';" \
+  "ALTER TABLE cells ADD COLUMN moved_to_room TEXT NOT NULL DEFAULT '';"    \
+  "ALTER TABLE cells ADD COLUMN moved_to_start TEXT NOT NULL DEFAULT '';"
 
 namespace osb::rows {
 
@@ -31,6 +40,22 @@ inline Cell cell(const Statement& s, int col = 0) {
   c.claim_id = s.text(col + 8);
   c.label = s.text(col + 9);
   c.seq = s.int64(col + 10);
+  c.interest = static_cast<int>(s.int64(col + 11));
+  c.moved_from_room = s.text(col + 12);
+  c.moved_from_start = s.text(col + 13);
+  c.moved_to_room = s.text(col + 14);
+  c.moved_to_start = s.text(col + 15);
+  return c;
+}
+
+// An open cell (nothing moved in or out) of (day, room, start, end) at `seq`.
+inline Cell open_cell(std::string day, std::string room, std::string start, std::string end, std::int64_t seq) {
+  Cell c;
+  c.day = std::move(day);
+  c.room = std::move(room);
+  c.start = std::move(start);
+  c.end = std::move(end);
+  c.seq = seq;
   return c;
 }
 

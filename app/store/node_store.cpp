@@ -56,6 +56,39 @@ CREATE TABLE schedule_imports (
   unchanged INTEGER NOT NULL, seq INTEGER NOT NULL);
 )sql";
 
+// Lightning sheets (one row per day and sheet, carrying the seq of the last change to it),
+// sign-ups, evening groups with their joins, "I'll come" taps, and the archives of sign-ups
+// and groups. Cells gain the interest count and where a moved session came from / went to.
+const char* kSchemaV3 = OSB_CELL_COLUMNS_V3_SQL R"sql(
+ALTER TABLE archive ADD COLUMN interest INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sheets (day TEXT NOT NULL, start TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, start));
+CREATE INDEX sheets_seq ON sheets(seq);
+CREATE TABLE signups (
+  signup_id TEXT PRIMARY KEY, day TEXT NOT NULL, start TEXT NOT NULL, title TEXT NOT NULL, speaker TEXT NOT NULL,
+  position INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('active','removed','reset')), at TEXT NOT NULL);
+CREATE INDEX signups_sheet ON signups(day, start, status, position);
+CREATE TABLE evening_groups (
+  group_id TEXT PRIMARY KEY, day TEXT NOT NULL, time TEXT NOT NULL, title TEXT NOT NULL, place TEXT NOT NULL,
+  seats INTEGER NOT NULL CHECK (seats BETWEEN 2 AND 40), host TEXT NOT NULL, continues TEXT NOT NULL DEFAULT '',
+  joined INTEGER NOT NULL DEFAULT 0 CHECK (joined >= 0 AND joined <= seats),
+  status TEXT NOT NULL CHECK (status IN ('active','removed','reset')), seq INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE INDEX evening_groups_seq ON evening_groups(seq);
+CREATE TABLE joins (join_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE interest (interest_id TEXT PRIMARY KEY, claim_id TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE archive_signups (
+  id INTEGER PRIMARY KEY, signup_id TEXT NOT NULL, day TEXT NOT NULL, start TEXT NOT NULL, title TEXT NOT NULL,
+  speaker TEXT NOT NULL, position INTEGER NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('removed','reset','lost')), at TEXT NOT NULL);
+CREATE INDEX archive_signups_day ON archive_signups(day);
+CREATE UNIQUE INDEX archive_signups_lost_once ON archive_signups(signup_id) WHERE reason = 'lost';
+CREATE TABLE archive_groups (
+  id INTEGER PRIMARY KEY, group_id TEXT NOT NULL, day TEXT NOT NULL, time TEXT NOT NULL, title TEXT NOT NULL,
+  place TEXT NOT NULL, seats INTEGER NOT NULL, host TEXT NOT NULL, continues TEXT NOT NULL, joined INTEGER NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('removed','reset','lost')), at TEXT NOT NULL);
+CREATE INDEX archive_groups_day ON archive_groups(day);
+CREATE UNIQUE INDEX archive_groups_lost_once ON archive_groups(group_id) WHERE reason = 'lost';
+)sql";
+
 std::string new_epoch() {
   std::random_device rd;
   std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
@@ -109,6 +142,10 @@ void NodeStore::migrate() {
     db_.exec(kSchemaV2);
     db_.set_user_version(2);
   }
+  if (v < 3) {
+    db_.exec(kSchemaV3);
+    db_.set_user_version(3);
+  }
   tx.commit();
 }
 
@@ -124,9 +161,17 @@ void NodeStore::seed() {
         ins.bind_all(day, room.id, format_hhmm(slot.start), format_hhmm(slot.end)).run();
         added += db_.changes();
       }
+  auto& sheet = db_.prepare("INSERT OR IGNORE INTO sheets(day, start, seq) VALUES (?, ?, -1)");
+  for (const auto& day : event_.days)
+    for (const auto& sh : event_.lightning) {
+      sheet.reset();
+      sheet.bind_all(day, format_hhmm(sh.start)).run();
+      added += db_.changes();
+    }
   if (added > 0) {
     const std::int64_t s = next_seq("seed", nullptr, "");
     db_.prepare("UPDATE cells SET seq = ? WHERE seq = -1").bind_all(s).run();
+    db_.prepare("UPDATE sheets SET seq = ? WHERE seq = -1").bind_all(s).run();
   }
   tx.commit();
 }
@@ -187,6 +232,8 @@ Board NodeStore::board() {
   }
   s.reset();
   b.talks = read_talks(std::nullopt);
+  b.lightning = read_sheets(std::nullopt);
+  b.groups = read_groups(std::nullopt);
   tx.commit();
   return b;
 }
@@ -205,6 +252,8 @@ Changes NodeStore::changes_since(std::int64_t since) {
   }
   s.reset();
   ch.talks = read_talks(since);
+  ch.lightning = read_sheets(since);
+  ch.groups = read_groups(since);
   tx.commit();
   return ch;
 }
@@ -300,18 +349,20 @@ std::optional<ScheduleImport> NodeStore::last_import() {
 
 void NodeStore::write_cell(const Cell& c) {
   db_.prepare(
-         "UPDATE cells SET state = ?, title = ?, host = ?, description = ?, claim_id = ?, label = ?, seq = ? "
+         "UPDATE cells SET state = ?, title = ?, host = ?, description = ?, claim_id = ?, label = ?, seq = ?, "
+         "interest = ?, moved_from_room = ?, moved_from_start = ?, moved_to_room = ?, moved_to_start = ? "
          "WHERE day = ? AND room = ? AND start = ?")
-      .bind_all(std::string(to_string(c.state)), c.title, c.host, c.description, c.claim_id, c.label, c.seq, c.day, c.room,
-                c.start)
+      .bind_all(std::string(to_string(c.state)), c.title, c.host, c.description, c.claim_id, c.label, c.seq, c.interest,
+                c.moved_from_room, c.moved_from_start, c.moved_to_room, c.moved_to_start, c.day, c.room, c.start)
       .run();
 }
 
-void NodeStore::archive_claim(const Claim& c, const char* reason) {
+void NodeStore::archive_claim(const Claim& c, const char* reason, int interest) {
   db_.prepare(
-         "INSERT OR IGNORE INTO archive(claim_id, day, room, start, title, host, description, reason, at) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, std::string(reason), rows::now_iso())
+         "INSERT OR IGNORE INTO archive(claim_id, day, room, start, title, host, description, reason, at, interest) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, std::string(reason), rows::now_iso(),
+                interest)
       .run();
 }
 
@@ -349,7 +400,9 @@ ClaimResult NodeStore::claim(Claim claim, const LocalTime& now) {
       r.cell = *read_cell({old.day, old.room, old.start});
     } else {
       r.outcome = ClaimOutcome::Replayed;
-      r.cell = *read_cell({old.day, old.room, old.start});
+      // Where the session is now: staff may have moved it since (it keeps its claim_id).
+      auto now_at = cell_of_claim(claim.claim_id);
+      r.cell = now_at ? *now_at : *read_cell({old.day, old.room, old.start});
     }
     r.seq = seq();
     return r;  // read-only: the transaction rolls back
@@ -390,6 +443,11 @@ ClaimResult NodeStore::claim(Claim claim, const LocalTime& now) {
   r.cell.claim_id = claim.claim_id;
   r.cell.label.clear();
   r.cell.seq = r.seq;
+  r.cell.interest = 0;
+  r.cell.moved_from_room.clear();
+  r.cell.moved_from_start.clear();
+  r.cell.moved_to_room.clear();
+  r.cell.moved_to_start.clear();
   write_cell(r.cell);
   tx.commit();
   r.outcome = ClaimOutcome::Created;
@@ -406,10 +464,10 @@ CellResult NodeStore::release(const std::string& claim_id) {
     return r;
   }
   const Claim c{claim_id, cur->day, cur->room, cur->start, cur->title, cur->host, cur->description};
-  archive_claim(c, "removed");
+  archive_claim(c, "removed", cur->interest);
   db_.prepare("UPDATE claims SET status = 'removed' WHERE claim_id = ?").bind_all(claim_id).run();
   r.seq = next_seq("remove", nullptr, claim_id);
-  r.cell = Cell{cur->day, cur->room, cur->start, cur->end, CellState::Open, "", "", "", "", "", r.seq};
+  r.cell = rows::open_cell(cur->day, cur->room, cur->start, cur->end, r.seq);
   write_cell(r.cell);
   tx.commit();
   return r;
@@ -428,15 +486,27 @@ ResetResult NodeStore::reset_day(const std::string& day) {
   s.bind(1, day);
   while (s.step()) claimed.push_back(rows::cell(s));
   s.reset();
-  if (claimed.empty()) {
+  auto& other = db_.prepare(
+      "SELECT (SELECT COUNT(*) FROM signups WHERE day = ?1 AND status = 'active'), "
+      "(SELECT COUNT(*) FROM evening_groups WHERE day = ?1 AND status = 'active'), "
+      "(SELECT COUNT(*) FROM cells WHERE day = ?1 AND moved_to_room != '')");
+  other.bind(1, day);
+  other.step();
+  const bool gatherings = other.int64(0) + other.int64(1) + other.int64(2) > 0;
+  other.reset();
+  if (claimed.empty() && !gatherings) {
     r.seq = seq();
     return r;
   }
   r.seq = next_seq("reset", nullptr, "");
+  db_.prepare("UPDATE cells SET moved_to_room = '', moved_to_start = '', seq = ?1 WHERE day = ?2 AND moved_to_room != ''")
+      .bind_all(r.seq, day)
+      .run();
+  reset_gatherings(day, r.seq, r.signups, r.groups);
   for (auto& c : claimed) {
-    archive_claim(Claim{c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description}, "reset");
+    archive_claim(Claim{c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description}, "reset", c.interest);
     db_.prepare("UPDATE claims SET status = 'reset' WHERE claim_id = ?").bind_all(c.claim_id).run();
-    write_cell(Cell{c.day, c.room, c.start, c.end, CellState::Open, "", "", "", "", "", r.seq});
+    write_cell(rows::open_cell(c.day, c.room, c.start, c.end, r.seq));
   }
   tx.commit();
   r.archived = static_cast<int>(claimed.size());
@@ -465,6 +535,8 @@ CellResult NodeStore::block(const CellKey& key, std::string label) {
   r.seq = next_seq("block", &key, "");
   r.cell.state = CellState::Blocked;
   r.cell.label = label;
+  r.cell.moved_to_room.clear();  // "Moved to Room F" ends when staff block the slot
+  r.cell.moved_to_start.clear();
   r.cell.seq = r.seq;
   write_cell(r.cell);
   tx.commit();

@@ -17,7 +17,7 @@
 
 namespace osb {
 
-inline constexpr int kNodeSchemaVersion = 2;  // 2: talks and the last schedule import
+inline constexpr int kNodeSchemaVersion = 3;  // 2: talks, schedule imports; 3: lightning, groups, interest, moves
 
 enum class ClaimOutcome {
   Created,   // 201
@@ -48,13 +48,46 @@ struct CellResult {
 
 struct ResetResult {
   std::optional<Error> error;  // "not_found" for a day that is not an event day
-  int archived = 0;
+  int archived = 0;  // claims
+  int signups = 0;   // lightning sign-ups of that day, archived
+  int groups = 0;    // evening groups of that day, archived
   std::int64_t seq = 0;
 };
 
 // PUT /api/v1/schedule: what one import did.
 struct ScheduleResult {
   int talks = 0, added = 0, updated = 0, cancelled = 0, unchanged = 0;
+  std::int64_t seq = 0;
+};
+
+// A write of contract §4.3 (lightning, groups, interest, move). `error` set when refused; its
+// code is the contract's ("invalid", "not_found", "full", "closed", "claim_id_reused",
+// "removed", "taken", "blocked", "past", "same_cell"); `created` when a new row was made (201).
+struct SignupResult {
+  std::optional<Error> error;
+  bool created = false;
+  LightningSignup signup;
+  Sheet sheet;  // the sheet after the write, or as it is when refused
+  std::int64_t seq = 0;
+};
+
+struct GroupResult {
+  std::optional<Error> error;
+  bool created = false;  // a new group, or a join that counted
+  Group group;
+  std::int64_t seq = 0;
+};
+
+struct InterestResult {
+  std::optional<Error> error;
+  bool counted = false;  // false for an interest_id seen before
+  Cell cell;
+  std::int64_t seq = 0;
+};
+
+struct MoveResult {
+  std::optional<Error> error;
+  Cell from, to;  // on a refusal `to` is the target's current state
   std::int64_t seq = 0;
 };
 
@@ -94,6 +127,16 @@ class NodeStore {
   // Every talk, cancelled ones too, by start then room.
   std::vector<Talk> talks();
   std::optional<ScheduleImport> last_import();
+  std::vector<Sheet> sheets();                 // every sheet of every event day
+  std::optional<Sheet> sheet(const std::string& day, const std::string& start);
+  std::vector<Group> groups();                 // not removed, by day, time, title
+  std::vector<ArchivedSignup> archived_signups(const std::string& day);
+  std::vector<ArchivedGroup> archived_groups(const std::string& day);
+  // Counts for /metrics.
+  struct Counts {
+    std::int64_t signups = 0, groups = 0, joins = 0, interest = 0, moves = 0;
+  };
+  Counts counts();
 
   // [SECTION] Writes (each one durable transaction)
   // `now` is the venue's wall clock: the node decides whether a slot is past.
@@ -108,16 +151,36 @@ class NodeStore {
   // `source` (a file name or URL, may be empty) is kept with the counts as the last import.
   ScheduleResult import_schedule(const std::vector<Talk>& talks, const std::string& source);
 
+  // [SECTION] Lightning talks, groups, interest, moves (contract §4.3); `now` is venue time.
+  SignupResult sign_up(LightningSignup s, const LocalTime& now);
+  SignupResult remove_signup(const std::string& signup_id);
+  SignupResult reorder(const std::string& day, const std::string& start, const std::vector<std::string>& order);
+  GroupResult create_group(Group g, const LocalTime& now);
+  GroupResult join_group(const std::string& group_id, const std::string& join_id);
+  GroupResult remove_group(const std::string& group_id);
+  InterestResult add_interest(const std::string& claim_id, const std::string& interest_id);
+  MoveResult move(const std::string& claim_id, const CellKey& to, const LocalTime& now);
+
   Database& database() { return db_; }
 
  private:
+  std::vector<LightningSignup> read_signups(const std::string& day, const std::string& start);
+  Sheet read_sheet(const std::string& day, const LightningSheet& t, std::int64_t seq);
+  std::vector<Sheet> read_sheets(std::optional<std::int64_t> since);
+  std::vector<Group> read_groups(std::optional<std::int64_t> since);
+  std::optional<Group> read_group(const std::string& group_id, std::string* status = nullptr);
+  void archive_signup(const LightningSignup& s, const char* reason);
+  void archive_group(const Group& g, const char* reason);
+  void touch_sheet(const std::string& day, const std::string& start, std::int64_t seq);
+  // Archives ("reset") the sign-ups and groups of a day under `seq`; says how many of each.
+  void reset_gatherings(const std::string& day, std::int64_t seq, int& signups, int& groups);
   void migrate();
   void seed();
   std::int64_t next_seq(const char* kind, const CellKey* key, const std::string& claim_id);
   std::optional<Cell> read_cell(const CellKey& key);
   void write_cell(const Cell& c);
   std::vector<Talk> read_talks(std::optional<std::int64_t> since);  // all, or seq > since
-  void archive_claim(const Claim& c, const char* reason);
+  void archive_claim(const Claim& c, const char* reason, int interest = 0);
   bool in_event(const CellKey& key) const;
 
   Database db_;

@@ -108,6 +108,63 @@ TEST_CASE("node store: an import adds talks under one seq, again changes nothing
   CHECK(find(s.talks(), "7527ff27-94e7-5fa4-abe4-7942ad80bd8f")->state == TalkState::Scheduled);
 }
 
+// What schema 3 added (lightning, groups, interest, moves), taken away again: the tables and
+// columns a version 2 program never had.
+const char* kDropCellsV3 =
+    "ALTER TABLE cells DROP COLUMN interest; ALTER TABLE cells DROP COLUMN moved_from_room;"
+    "ALTER TABLE cells DROP COLUMN moved_from_start; ALTER TABLE cells DROP COLUMN moved_to_room;"
+    "ALTER TABLE cells DROP COLUMN moved_to_start;";
+const std::string kDropNodeV3s = std::string(kDropCellsV3) +
+                                 "ALTER TABLE archive DROP COLUMN interest; DROP TABLE sheets; DROP TABLE signups;"
+                                 "DROP TABLE evening_groups; DROP TABLE joins; DROP TABLE interest;"
+                                 "DROP TABLE archive_signups; DROP TABLE archive_groups;";
+const std::string kDropReplicaV3s = std::string(kDropCellsV3) +
+                                    "ALTER TABLE rooms DROP COLUMN capacity; DROP TABLE sheets; DROP TABLE signups;"
+                                    "DROP TABLE evening_groups; DROP TABLE actions; DROP TABLE lost_actions;";
+const char* const kDropNodeV3 = kDropNodeV3s.c_str();
+const char* const kDropReplicaV3 = kDropReplicaV3s.c_str();
+
+TEST_CASE("node store: a version 2 database gains sheets, groups, interest and moves and keeps its claims and talks") {
+  TempDir d;
+  const std::string path = d.file("node.db");
+  Event ev = sample_event();
+  {
+    NodeStore s(path, ev);
+    REQUIRE(s.claim(sample_claim(), early()).ok());
+    s.import_schedule(parse(data_file("pretalx-democon.json"), "Europe/Berlin"), "democon.json");
+    s.database().exec(kDropNodeV3);
+    s.database().set_user_version(2);
+  }
+  ev.lightning.push_back(LightningSheet{17 * 60 + 30, 12, 5, -1});
+  NodeStore s(path, ev);
+  CHECK(s.database().user_version() == kNodeSchemaVersion);
+  const Board b = s.board();
+  CHECK(b.talks.size() == 36);
+  const auto c = s.cell({"2030-03-11", "A", "10:00"});
+  REQUIRE(c);
+  CHECK(c->state == CellState::Claimed);
+  CHECK(c->interest == 0);
+  CHECK(b.lightning.size() == ev.days.size());  // a sheet for every day, seeded by the new program
+  CHECK(s.add_interest(c->claim_id, "interest-0001").counted);
+  CHECK(s.cell({"2030-03-11", "A", "10:00"})->interest == 1);
+}
+
+TEST_CASE("replica: a version 2 replica gains the new tables and keeps its outbox and talks") {
+  TempDir d;
+  const std::string path = d.file("replica.db");
+  {
+    ReplicaStore r(path);
+    REQUIRE_FALSE(r.enqueue_claim(sample_claim()));
+    r.database().exec(kDropReplicaV3);
+    r.database().set_user_version(2);
+  }
+  ReplicaStore r(path);
+  CHECK(r.database().user_version() == kReplicaSchemaVersion);
+  CHECK(r.outbox_size() == 1);
+  CHECK(r.actions().empty());
+  CHECK(r.sheets().empty());
+}
+
 TEST_CASE("node store: a version 1 database gains the talk tables and keeps its claims") {
   TempDir d;
   const std::string path = d.file("node.db");
@@ -115,6 +172,7 @@ TEST_CASE("node store: a version 1 database gains the talk tables and keeps its 
     NodeStore s(path, sample_event());
     REQUIRE(s.claim(sample_claim(), early()).ok());
     // Make it what a version 1 program left behind.
+    s.database().exec(kDropNodeV3);
     s.database().exec("DROP TABLE talks; DROP TABLE schedule_imports;");
     s.database().set_user_version(1);
   }
@@ -187,6 +245,7 @@ TEST_CASE("replica: a version 1 replica gains the talks table and keeps its outb
   {
     ReplicaStore r(path);
     REQUIRE_FALSE(r.enqueue_claim(sample_claim()));
+    r.database().exec(kDropReplicaV3);
     r.database().exec("DROP TABLE talks;");
     r.database().set_user_version(1);
   }
