@@ -372,6 +372,10 @@ class Metrics {
   }
   std::atomic<std::uint64_t> claims_created{0};
   std::atomic<std::uint64_t> conflicts{0};
+  // Contract §4.3.
+  std::atomic<std::uint64_t> signups_created{0}, signups_refused{0};
+  std::atomic<std::uint64_t> groups_created{0}, joins_counted{0}, joins_refused{0};
+  std::atomic<std::uint64_t> interest_counted{0}, moves{0};
 
  private:
   std::mutex m_;
@@ -454,6 +458,8 @@ struct Service : http::Handler {
   PinGuard pin_guard;
   PinCap pin_cap;
   ClaimLimiter limiter;
+  // Sign-ups, groups, joins and "I'll come" taps: the same 30 a minute per token, per kind.
+  ClaimLimiter action_limiter;
   std::mutex heartbeat_mutex;
   std::map<std::string, Heartbeat> heartbeats;
   Metrics metrics;
@@ -1169,7 +1175,7 @@ void post_reset(Service& s, Call& c) {
   ResetResult r = s.write([&](NodeStore& store) { return store.reset_day(day); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   c.publish_after = r.seq;
-  send_json(c.res, 200, Json{{"archived", r.archived}, {"seq", r.seq}});
+  send_json(c.res, 200, Json{{"archived", r.archived}, {"signups", r.signups}, {"groups", r.groups}, {"seq", r.seq}});
 }
 
 void put_block(Service& s, Call& c) {
@@ -1204,6 +1210,153 @@ void put_announcement(Service& s, Call& c) {
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   c.publish_after = r.seq;
   send_json(c.res, 200, Json{{"announcement", json::encode(r.announcement)}, {"seq", r.seq}});
+}
+
+// [SECTION] Handlers: lightning talks, evening groups, interest, moves (contract §4.3)
+
+std::string caller_key(const Call& c) {
+  return c.caller.role == Caller::Role::Kiosk ? "kiosk:" + c.caller.kiosk_id : "staff:" + std::to_string(c.caller.staff_session);
+}
+
+// Reserves one of the 30 attempts a minute of `kind` for this token; false (and a 429 sent) when
+// none is left. `ticket` names the attempt to give back when it turns out to be a replay.
+bool reserve_action(Service& s, Call& c, const char* kind, std::uint64_t& ticket) {
+  const auto rsv = s.action_limiter.reserve(std::string(kind) + ":" + caller_key(c));
+  if (rsv.wait_s > 0) {
+    c.res.set_header("Retry-After", std::to_string(rsv.wait_s));
+    send_error(c.res, 429, "rate_limited", "Too many requests from this kiosk; try again in " + std::to_string(rsv.wait_s) + " seconds.");
+    return false;
+  }
+  ticket = rsv.ticket;
+  return true;
+}
+
+Json signup_answer(const SignupResult& r) {
+  return Json{{"signup", json::encode(r.signup)}, {"sheet", json::encode(r.sheet)}, {"seq", r.seq}};
+}
+
+void post_lightning(Service& s, Call& c) {
+  auto decoded = json::decode_signup_request(c.req.body);
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  std::uint64_t ticket = 0;
+  if (!reserve_action(s, c, "lightning", ticket)) return;
+  const auto now = s.now();
+  SignupResult r = s.write([&](NodeStore& store) { return store.sign_up(std::get<LightningSignup>(decoded), now); });
+  if (!r.created) s.action_limiter.give_back("lightning:" + caller_key(c), ticket);
+  if (r.error) {
+    if (r.error->code == "full" || r.error->code == "closed") ++s.metrics.signups_refused;
+    const int st = status_of(*r.error);
+    if (st == 409) return send_error(c.res, 409, r.error->code, r.error->message, Json{{"sheet", json::encode(r.sheet)}});
+    return send_error(c.res, st, *r.error);
+  }
+  if (r.created) {
+    c.publish_after = r.seq;
+    ++s.metrics.signups_created;
+  }
+  send_json(c.res, r.created ? 201 : 200, signup_answer(r));
+}
+
+void delete_lightning(Service& s, Call& c) {
+  const std::string& id = c.params.at(0);
+  SignupResult r = s.write([&](NodeStore& store) { return store.remove_signup(id); });
+  if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
+  c.publish_after = r.seq;
+  send_json(c.res, 200, signup_answer(r));
+}
+
+void put_lightning_order(Service& s, Call& c) {
+  auto decoded = json::decode_order_request(c.req.body);
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  const std::string day = c.params.at(0), start = c.params.at(1);
+  SignupResult r = s.write([&](NodeStore& store) { return store.reorder(day, start, std::get<std::vector<std::string>>(decoded)); });
+  if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
+  c.publish_after = r.seq;
+  send_json(c.res, 200, Json{{"sheet", json::encode(r.sheet)}, {"seq", r.seq}});
+}
+
+Json group_answer(const GroupResult& r) { return Json{{"group", json::encode(r.group)}, {"seq", r.seq}}; }
+
+void post_group(Service& s, Call& c) {
+  auto decoded = json::decode_group_request(c.req.body);
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  std::uint64_t ticket = 0;
+  if (!reserve_action(s, c, "group", ticket)) return;
+  const auto now = s.now();
+  GroupResult r = s.write([&](NodeStore& store) { return store.create_group(std::get<Group>(decoded), now); });
+  if (!r.created) s.action_limiter.give_back("group:" + caller_key(c), ticket);
+  if (r.error) {
+    const int st = status_of(*r.error);
+    if (st == 409) return send_error(c.res, 409, r.error->code, r.error->message, Json{{"group", json::encode(r.group)}});
+    return send_error(c.res, st, *r.error);
+  }
+  if (r.created) {
+    c.publish_after = r.seq;
+    ++s.metrics.groups_created;
+  }
+  send_json(c.res, r.created ? 201 : 200, group_answer(r));
+}
+
+void post_group_join(Service& s, Call& c) {
+  auto decoded = json::decode_id_request(c.req.body, "join_id");
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  std::uint64_t ticket = 0;
+  if (!reserve_action(s, c, "join", ticket)) return;
+  const std::string& id = c.params.at(0);
+  GroupResult r = s.write([&](NodeStore& store) { return store.join_group(id, std::get<std::string>(decoded)); });
+  if (!r.created) s.action_limiter.give_back("join:" + caller_key(c), ticket);
+  if (r.error) {
+    if (r.error->code == "full") ++s.metrics.joins_refused;
+    const int st = status_of(*r.error);
+    if (st == 409) return send_error(c.res, 409, r.error->code, r.error->message, Json{{"group", json::encode(r.group)}});
+    return send_error(c.res, st, *r.error);
+  }
+  if (r.created) {
+    c.publish_after = r.seq;
+    ++s.metrics.joins_counted;
+  }
+  Json answer = group_answer(r);
+  answer["joined"] = r.group.joined;
+  send_json(c.res, 200, answer);
+}
+
+void delete_group(Service& s, Call& c) {
+  const std::string& id = c.params.at(0);
+  GroupResult r = s.write([&](NodeStore& store) { return store.remove_group(id); });
+  if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
+  c.publish_after = r.seq;
+  send_json(c.res, 200, group_answer(r));
+}
+
+void post_interest(Service& s, Call& c) {
+  auto decoded = json::decode_id_request(c.req.body, "interest_id");
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  std::uint64_t ticket = 0;
+  if (!reserve_action(s, c, "interest", ticket)) return;
+  const std::string& id = c.params.at(0);
+  InterestResult r = s.write([&](NodeStore& store) { return store.add_interest(id, std::get<std::string>(decoded)); });
+  if (!r.counted) s.action_limiter.give_back("interest:" + caller_key(c), ticket);
+  if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
+  if (r.counted) {
+    c.publish_after = r.seq;
+    ++s.metrics.interest_counted;
+  }
+  send_json(c.res, 200, Json{{"claim_id", id}, {"interest", r.cell.interest}, {"cell", json::encode(r.cell)}, {"seq", r.seq}});
+}
+
+void post_move(Service& s, Call& c) {
+  auto decoded = json::decode_move_request(c.req.body);
+  if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
+  const std::string& id = c.params.at(0);
+  const auto now = s.now();
+  MoveResult r = s.write([&](NodeStore& store) { return store.move(id, std::get<CellKey>(decoded), now); });
+  if (r.error) {
+    const int st = status_of(*r.error);
+    if (st == 409) return send_error(c.res, 409, r.error->code, r.error->message, Json{{"cell", json::encode(r.to)}});
+    return send_error(c.res, st, *r.error);
+  }
+  c.publish_after = r.seq;
+  ++s.metrics.moves;
+  send_json(c.res, 200, Json{{"from", json::encode(r.from)}, {"to", json::encode(r.to)}, {"seq", r.seq}});
 }
 
 // [SECTION] Handlers: the conference schedule
@@ -1245,13 +1398,19 @@ void get_archive(Service& s, Call& c) {
   const std::string day = c.req.get_param_value("day");
   if (!s.config.event.has_day(day)) return send_error(c.res, 404, "not_found", printable(day, 40) + " is not a day of this event.");
   std::vector<ArchivedClaim> claims;
+  std::vector<ArchivedSignup> signups;
+  std::vector<ArchivedGroup> groups;
   {
     auto store = s.pool.acquire();
     claims = store->archive(day);
+    signups = store->archived_signups(day);
+    groups = store->archived_groups(day);
   }
-  Json list = Json::array();
+  Json list = Json::array(), slist = Json::array(), glist = Json::array();
   for (const auto& a : claims) list.push_back(json::encode(a));
-  send_json(c.res, 200, Json{{"claims", list}});
+  for (const auto& a : signups) slist.push_back(json::encode(a));
+  for (const auto& a : groups) glist.push_back(json::encode(a));
+  send_json(c.res, 200, Json{{"claims", list}, {"signups", slist}, {"groups", glist}});
 }
 
 // The node-wide PIN throttle as staff see it (GET /api/v1/kiosks "pin_checks", /metrics).
@@ -1344,6 +1503,26 @@ void get_metrics(Service& s, Call& c) {
     seq = store->seq();
   } catch (const std::exception&) {
   }
+  auto counter = [&out](const char* name, const char* help, std::uint64_t v) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + std::to_string(v) + "\n";
+  };
+  counter("openspace_lightning_signups_total", "Lightning-talk sign-ups that got a place.", s.metrics.signups_created.load());
+  counter("openspace_lightning_refused_total", "Lightning-talk sign-ups refused: sheet full or closed.", s.metrics.signups_refused.load());
+  counter("openspace_groups_created_total", "Evening groups created.", s.metrics.groups_created.load());
+  counter("openspace_group_joins_total", "Joins that got a seat in a group.", s.metrics.joins_counted.load());
+  counter("openspace_group_joins_refused_total", "Joins refused because the group was full.", s.metrics.joins_refused.load());
+  counter("openspace_interest_total", "\"I'll come\" taps counted.", s.metrics.interest_counted.load());
+  counter("openspace_moves_total", "Sessions moved by staff.", s.metrics.moves.load());
+  try {
+    auto store = s.pool.acquire();
+    const auto n = store->counts();
+    auto gauge = [&out](const char* name, const char* help, std::int64_t v) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " + std::to_string(v) + "\n";
+    };
+    gauge("openspace_lightning_signups", "Lightning talks on the sheets now.", n.signups);
+    gauge("openspace_groups", "Evening groups on the board now.", n.groups);
+  } catch (const std::exception&) {
+  }
   out += "# HELP openspace_seq The board's change number.\n# TYPE openspace_seq gauge\n";
   out += "openspace_seq " + std::to_string(seq) + "\n";
   c.res.status = 200;
@@ -1372,6 +1551,14 @@ void Service::add_routes() {
   route("PUT", "/api/v1/schedule", Access::Staff, h(put_schedule));
   route("GET", "/api/v1/schedule", Access::Staff, h(get_schedule));
   route("GET", "/api/v1/archive", Access::Staff, h(get_archive));
+  route("POST", "/api/v1/lightning", Access::Kiosk, h(post_lightning));
+  route("DELETE", "/api/v1/lightning/{signup_id}", Access::Staff, h(delete_lightning));
+  route("PUT", "/api/v1/lightning/{day}/{start}/order", Access::Staff, h(put_lightning_order));
+  route("POST", "/api/v1/groups", Access::Kiosk, h(post_group));
+  route("POST", "/api/v1/groups/{group_id}/join", Access::Kiosk, h(post_group_join));
+  route("DELETE", "/api/v1/groups/{group_id}", Access::Staff, h(delete_group));
+  route("POST", "/api/v1/claims/{claim_id}/interest", Access::Kiosk, h(post_interest));
+  route("POST", "/api/v1/claims/{claim_id}/move", Access::Staff, h(post_move));
   route("GET", "/api/v1/kiosks", Access::Staff, h(get_kiosks));
   route("GET", "/healthz", Access::Anyone, h(get_healthz));
   route("GET", "/metrics", Access::Anyone, h(get_metrics));
