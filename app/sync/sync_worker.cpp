@@ -73,6 +73,40 @@ std::string claim_body(const Claim& c) {
 }
 
 // "cell" of an answer body ({"cell","seq"} on success, the current state on a 409), if present.
+// The request that delivers a pending action (contract §4.3).
+std::pair<std::string, std::string> action_request(const PendingAction& a) {
+  switch (a.kind) {
+    case ActionKind::Signup:
+      return {"/api/v1/lightning", json::dump({{"signup_id", a.action_id}, {"day", a.signup.day}, {"start", a.signup.start},
+                                               {"title", a.signup.title}, {"speaker", a.signup.speaker}})};
+    case ActionKind::Group: {
+      json::json j = {{"group_id", a.action_id}, {"day", a.group.day},     {"time", a.group.time},
+                      {"title", a.group.title},  {"where", a.group.where}, {"seats", a.group.seats},
+                      {"host", a.group.host}};
+      if (!a.group.continues.empty()) j["continues"] = a.group.continues;
+      return {"/api/v1/groups", json::dump(j)};
+    }
+    case ActionKind::Join:
+      return {"/api/v1/groups/" + a.target + "/join", json::dump({{"join_id", a.action_id}})};
+    case ActionKind::Interest:
+      return {"/api/v1/claims/" + a.target + "/interest", json::dump({{"interest_id", a.action_id}})};
+  }
+  return {"/", "{}"};
+}
+
+template <class T, class F>
+std::optional<T> member_of(const std::string& body, const char* key, F decode) {
+  const auto parsed = json::parse_object(body);
+  if (const auto* j = std::get_if<json::json>(&parsed)) {
+    const auto it = j->find(key);
+    if (it != j->end() && it->is_object()) {
+      auto d = decode(*it);
+      if (auto* v = std::get_if<T>(&d)) return *v;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Cell> cell_of(const std::string& body) {
   const auto parsed = json::parse_object(body);
   if (const auto* j = std::get_if<json::json>(&parsed)) {
@@ -365,8 +399,16 @@ struct SyncWorker::Impl {
     while (!is_stopping()) {
       try {
         if (!store) store.emplace(opt.replica_path);
-        const auto pending = store->outbox();
-        outbox_count = static_cast<int>(pending.size());
+        struct Item {
+          bool is_action = false;
+          Claim claim;
+          PendingAction action;
+        };
+        std::vector<Item> pending;
+        for (auto& p : store->outbox()) pending.push_back(Item{false, std::move(p.claim), {}});
+        if (pending.empty())
+          for (auto& a : store->actions()) pending.push_back(Item{true, {}, std::move(a)});
+        outbox_count = store->outbox_size();
         if (pending.empty() && report_empty) {
           // The last request the node saw from us may have said "1 pending" (the claim's own
           // POST, or a long-poll sent just before the claim was marked delivered). Say 0 now
@@ -383,7 +425,52 @@ struct SyncWorker::Impl {
           continue;
         }
         // Strictly in order: the oldest claim goes first and is retried (same claim_id) until
-        // the node gives a final answer, so a later claim never overtakes it.
+        // the node gives a final answer, so a later claim never overtakes it. Actions (sign-ups,
+        // groups, joins, interest) follow once no claim is pending: a group that continues an
+        // open space is sent after the claim it names.
+        if (pending.front().is_action) {
+          const PendingAction& a = pending.front().action;
+          store->note_action_attempt(a.action_id);
+          set_heartbeat(*outbox_http);
+          const auto [path, body] = action_request(a);
+          const HttpResponse r = outbox_http->post(path, body);
+          if (r.cancelled) break;
+          const int s = r.status;
+          if (s == 200 || s == 201) {
+            store->action_delivered(a.action_id, member_of<Sheet>(r.body, "sheet", json::decode_sheet),
+                                    member_of<Group>(r.body, "group", json::decode_group), cell_of(r.body));
+            outbox_count = store->outbox_size();
+            failures = 0;
+            report_empty = true;
+            answered();
+            emit(SyncEvent::ActionDelivered);
+            emit(SyncEvent::BoardChanged);
+            continue;
+          }
+          if ((s == 400 || s == 404 || s == 409 || s == 413) && is_final_claim_error(s, r.body)) {
+            store->action_lost(a.action_id, json::decode_error(r.body));
+            // What the node said the sheet or group looks like now, so the screen shows it at once.
+            const auto sheet = member_of<Sheet>(r.body, "sheet", json::decode_sheet);
+            const auto group = member_of<Group>(r.body, "group", json::decode_group);
+            if (sheet || group) {
+              Changes ch;
+              if (sheet) ch.lightning.push_back(*sheet);
+              if (group) ch.groups.push_back(*group);
+              ch.seq = 0;
+              ch.announcement = store->announcement();
+              store->apply_changes(ch);
+            }
+            outbox_count = store->outbox_size();
+            failures = 0;
+            report_empty = true;
+            answered();
+            emit(SyncEvent::ActionLost);
+            emit(SyncEvent::BoardChanged);
+            continue;
+          }
+          if (!handle_retry(r, failures, rng)) break;
+          continue;
+        }
         const Claim& claim = pending.front().claim;
         store->note_attempt(claim.claim_id);
         set_heartbeat(*outbox_http);
@@ -427,6 +514,26 @@ struct SyncWorker::Impl {
           emit(SyncEvent::BoardChanged);
           continue;
         }
+        if (!handle_retry(r, failures, rng)) break;
+      } catch (const std::exception& e) {
+        ++failures;
+        failed(std::string("The kiosk's replica failed: ") + e.what() + ".");
+        if (!wait_for(opt.backoff_max_ms, false)) break;
+      }
+    }
+  }
+
+  // A non-final answer to an outbox request (429, 401/403, not the node's answer, 5xx, no
+  // connection): waits as the answer asks. False when the worker is stopping.
+  bool handle_retry(const HttpResponse& r, int& failures, std::mt19937& rng) {
+    const int s = r.status;
+    {
+        if (s == 400 || s == 404 || s == 409 || s == 413) {
+          ++failures;
+          failed("The node's address answered " + std::to_string(s) +
+                 " with something that is not the node's answer (a wrong node address, a captive portal or a proxy).");
+          return wait_for(backoff_ms(failures, rng), true);
+        }
         if (s == 429) {
           // The node asked us to slow down: wait exactly that long; a tap does not cut it short.
           answered();
@@ -435,8 +542,7 @@ struct SyncWorker::Impl {
             std::lock_guard lock(status_mutex);
             st.last_error = "The node asked this kiosk to wait " + std::to_string(wait_s) + " s before the next claim.";
           }
-          if (!wait_for(std::max(wait_s, 1) * 1000, false)) break;
-          continue;
+          return wait_for(std::max(wait_s, 1) * 1000, false);
         }
         if (s == 401 || s == 403) {
           answered();
@@ -444,18 +550,12 @@ struct SyncWorker::Impl {
             std::lock_guard lock(status_mutex);
             st.last_error = "The node refused this kiosk's token; check [kiosk].token in its configuration.";
           }
-          if (!wait_for(opt.backoff_max_ms, true)) break;
-          continue;
+          return wait_for(opt.backoff_max_ms, true);
         }
         // 5xx, transport failure or anything unexpected: keep the claim and try again later.
         ++failures;
         failed(describe_failure(r, opt.node_url));
-        if (!wait_for(backoff_ms(failures, rng), true)) break;
-      } catch (const std::exception& e) {
-        ++failures;
-        failed(std::string("The kiosk's replica failed: ") + e.what() + ".");
-        if (!wait_for(opt.backoff_max_ms, false)) break;
-      }
+        return wait_for(backoff_ms(failures, rng), true);
     }
   }
 };

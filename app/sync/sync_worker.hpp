@@ -44,7 +44,7 @@ struct SyncOptions {
 };
 
 // What changed, for the UI thread.
-enum class SyncEvent { BoardChanged, StatusChanged, ClaimDelivered, ClaimLost };
+enum class SyncEvent { BoardChanged, StatusChanged, ClaimDelivered, ClaimLost, ActionDelivered, ActionLost };
 
 class SyncWorker {
  public:
