@@ -134,7 +134,9 @@ bool is_final_claim_error(int status, const std::string& body) {
   switch (status) {
     case 400: return c == "invalid";
     case 404: return c == "not_found";
-    case 409: return c == "taken" || c == "blocked" || c == "past" || c == "claim_id_reused" || c == "removed";
+    case 409:
+      return c == "taken" || c == "blocked" || c == "past" || c == "claim_id_reused" || c == "removed" || c == "full" ||
+             c == "closed";
     case 413: return c == "too_large";
     default: return false;
   }

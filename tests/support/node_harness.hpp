@@ -92,6 +92,8 @@ struct NodeOptions {
   std::string event_name = "Test Open Spaces";
   std::string extra_node_toml;  // appended to node.toml (e.g. a [limits] table)
   std::string auth_extra;   // more [auth] lines, e.g. "trusted_proxies = [\"127.0.0.1\"]"
+  std::map<std::string, int> room_capacity;  // rooms' capacity in event.toml
+  std::string extra_event_toml;  // appended to event.toml (e.g. [[lightning]] tables)
 };
 
 // Writes event.toml + node.toml for `o` into `dir`; returns the node.toml path.
@@ -102,8 +104,12 @@ inline std::string write_node_config(const TempDir& dir, NodeOptions& o, std::ma
   ev += "]\n";
   if (!o.timezone.empty()) ev += "timezone = \"" + o.timezone + "\"\n";
   if (!o.backchannel.empty()) ev += "backchannel = \"" + o.backchannel + "\"\n";
-  for (const auto& r : o.rooms) ev += "\n[[rooms]]\nid = \"" + r + "\"\nname = \"Room " + r + "\"\n";
+  for (const auto& r : o.rooms) {
+    ev += "\n[[rooms]]\nid = \"" + r + "\"\nname = \"Room " + r + "\"\n";
+    if (const auto c = o.room_capacity.find(r); c != o.room_capacity.end()) ev += "capacity = " + std::to_string(c->second) + "\n";
+  }
   for (const auto& [s, e] : o.slots) ev += "\n[[slots]]\nstart = \"" + s + "\"\nend = \"" + e + "\"\n";
+  ev += o.extra_event_toml;
   dir.write("event.toml", ev);
 
   tokens.clear();

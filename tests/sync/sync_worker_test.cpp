@@ -125,6 +125,106 @@ TEST_CASE("a claim made while the node is down survives a kiosk restart and is d
   CHECK(events.count(SyncEvent::ClaimLost) == 0);
 }
 
+TEST_CASE("a lightning sign-up, a group and a join made while the node is down are delivered exactly once when it is back") {
+  NodeOptions o;
+  o.extra_event_toml = "\n[[lightning]]\nstart = \"23:30\"\ntalks = 2\nminutes = 5\n";
+  NodeHarness node(o);
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  {
+    SyncWorker w(options_for(node, replica), nullptr);
+    w.start();
+    ReplicaStore reader(replica);
+    REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
+  }
+  node.kill9();
+  {
+    ReplicaStore ui(replica);
+    SyncWorker w(options_for(node, replica), nullptr);
+    w.start();
+    PendingAction s;
+    s.kind = ActionKind::Signup;
+    s.action_id = "talk-offline-1";
+    s.signup = LightningSignup{"", tomorrow(), "23:30", "Offline talk", "Kim", 0};
+    REQUIRE_FALSE(ui.enqueue_action(s));
+    PendingAction g;
+    g.kind = ActionKind::Group;
+    g.action_id = "group-offline-1";
+    g.group.day = tomorrow();
+    g.group.time = "19:30";
+    g.group.title = "Dinner";
+    g.group.where = "Entrance";
+    g.group.seats = 4;
+    g.group.host = "Kim";
+    REQUIRE_FALSE(ui.enqueue_action(g));
+    PendingAction j;
+    j.kind = ActionKind::Join;
+    j.action_id = "join-offline-1";
+    j.target = "group-offline-1";
+    REQUIRE_FALSE(ui.enqueue_action(j));
+    w.kick();
+    REQUIRE(wait_until([&] { return w.status().state == ConnectionState::Offline && w.status().outbox == 3; }));
+  }  // the kiosk restarts while the node is still down
+  node.restart();
+  EventLog events;
+  SyncWorker w(options_for(node, replica), events.callback());
+  w.start();
+  ReplicaStore reader(replica);
+  REQUIRE(wait_until([&] { return reader.actions_size() == 0 && events.count(SyncEvent::ActionDelivered) == 3; }));
+  const auto board = node.get("/api/v1/board").json();
+  int signups = 0;
+  for (const auto& sh : board["lightning"]) signups += static_cast<int>(sh["signups"].size());
+  CHECK(signups == 1);
+  REQUIRE(board["groups"].size() == 1);
+  CHECK(board["groups"][0]["joined"] == 1);
+  CHECK(reader.lost_actions().empty());
+  // The replica shows what the node has, with no second copy of anything.
+  REQUIRE(wait_until([&] {
+    const auto sheets = reader.sheets();
+    const auto groups = reader.groups();
+    int n = 0;
+    for (const auto& sh : sheets) n += static_cast<int>(sh.signups.size());
+    return n == 1 && groups.size() == 1 && groups[0].joined == 1;
+  }));
+}
+
+TEST_CASE("a sign-up refused because the sheet filled up meanwhile ends in the lost actions, told once") {
+  NodeOptions o;
+  o.extra_event_toml = "\n[[lightning]]\nstart = \"23:30\"\ntalks = 1\nminutes = 5\n";
+  NodeHarness node(o);
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  {
+    SyncWorker w(options_for(node, replica), nullptr);
+    w.start();
+    ReplicaStore reader(replica);
+    REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
+  }
+  node.kill9();
+  ReplicaStore ui(replica);
+  PendingAction s;
+  s.kind = ActionKind::Signup;
+  s.action_id = "talk-late-1";
+  s.signup = LightningSignup{"", tomorrow(), "23:30", "Late talk", "Kim", 0};
+  REQUIRE_FALSE(ui.enqueue_action(s));
+  node.restart();
+  const std::string other = nlohmann::json{{"signup_id", "talk-first-1"}, {"day", tomorrow()}, {"start", "23:30"},
+                                           {"title", "First"}, {"speaker", "Ana"}}.dump();
+  REQUIRE(node.post("/api/v1/lightning", other, node.token("room-b")).status == 201);
+  EventLog events;
+  SyncWorker w(options_for(node, replica), events.callback());
+  w.start();
+  REQUIRE(wait_until([&] { return events.count(SyncEvent::ActionLost) == 1; }));
+  const auto lost = ui.lost_actions();
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].error.code == "full");
+  CHECK(lost[0].action.signup.title == "Late talk");
+  CHECK(ui.actions_size() == 0);
+  const auto archive = node.get("/api/v1/archive?day=" + tomorrow(), node.staff_token()).json();
+  REQUIRE(archive["signups"].size() == 1);
+  CHECK(archive["signups"][0]["signup_id"] == "talk-late-1");
+}
+
 TEST_CASE("a claim whose cell was taken meanwhile ends in lost_claims and in the node's archive as lost") {
   NodeHarness node;
   TempDir d;
