@@ -87,6 +87,7 @@ class Kiosk {
 
   // [SECTION] Intents
   void apply(const ui::Intent& intent);
+  void enqueue(const PendingAction& a, const std::string& title);
 
   // [SECTION] Screenshot and watchdog
   bool screenshot_due(Steady::time_point now);
@@ -121,6 +122,7 @@ class Kiosk {
   bool board_dirty_ = true;    // re-read the replica before the next frame
   bool first_sync_seen_ = false;
   std::set<std::string> awaiting_;  // claim ids made here and not yet delivered or lost
+  std::vector<ui::LostActionView> refused_actions_here_;  // actions the replica refused at once
   std::vector<ui::LostClaimView> refused_here_;  // claims the replica refused at once
 
   int draw_frames_ = 2;  // frames still to draw
@@ -166,6 +168,32 @@ void Kiosk::refresh_from_replica() {
     view_.lost.push_back({std::move(l.claim), std::move(l.error)});
   }
   for (const auto& r : refused_here_) view_.lost.push_back(r);
+  view_.pending_signups.clear();
+  view_.pending_groups.clear();
+  view_.pending_joins.clear();
+  view_.pending_interest.clear();
+  for (auto& a : replica_->actions()) {
+    switch (a.kind) {
+      case ActionKind::Signup: view_.pending_signups.push_back(std::move(a.signup)); break;
+      case ActionKind::Group: view_.pending_groups.push_back(std::move(a.group)); break;
+      case ActionKind::Join: view_.pending_joins.push_back(std::move(a.target)); break;
+      case ActionKind::Interest: view_.pending_interest.push_back(std::move(a.target)); break;
+    }
+  }
+  view_.lost_actions.clear();
+  for (auto& l : replica_->lost_actions(true)) {
+    ui::LostActionView lv;
+    lv.action_id = l.action.action_id;
+    lv.kind = to_string(l.action.kind);
+    lv.error = std::move(l.error);
+    if (l.action.kind == ActionKind::Signup) lv.title = l.action.signup.title;
+    if (l.action.kind == ActionKind::Group) lv.title = l.action.group.title;
+    if (l.action.kind == ActionKind::Join)
+      for (const Group& g : view_.board.groups)
+        if (g.group_id == l.action.target) lv.title = g.title;
+    view_.lost_actions.push_back(std::move(lv));
+  }
+  for (const auto& r : refused_actions_here_) view_.lost_actions.push_back(r);
   // A claim made here that left the outbox without being lost was accepted by the node.
   for (auto it = awaiting_.begin(); it != awaiting_.end();) {
     if (in_outbox.count(*it)) {
@@ -268,12 +296,78 @@ void Kiosk::apply(const ui::Intent& intent) {
           staff_->reimport_schedule();
         } else if constexpr (std::is_same_v<T, ui::intent::RefreshFleet>) {
           staff_->refresh_fleet();
+        } else if constexpr (std::is_same_v<T, ui::intent::SubmitSignup>) {
+          PendingAction a;
+          a.kind = ActionKind::Signup;
+          a.action_id = i.signup.signup_id;
+          a.signup = i.signup;
+          enqueue(a, i.signup.title);
+        } else if constexpr (std::is_same_v<T, ui::intent::SubmitGroup>) {
+          PendingAction a;
+          a.kind = ActionKind::Group;
+          a.action_id = i.group.group_id;
+          a.group = i.group;
+          enqueue(a, i.group.title);
+        } else if constexpr (std::is_same_v<T, ui::intent::JoinGroup>) {
+          PendingAction a;
+          a.kind = ActionKind::Join;
+          a.action_id = i.join_id;
+          a.target = i.group_id;
+          std::string title;
+          for (const Group& g : view_.board.groups)
+            if (g.group_id == i.group_id) title = g.title;
+          enqueue(a, title);
+        } else if constexpr (std::is_same_v<T, ui::intent::Interest>) {
+          PendingAction a;
+          a.kind = ActionKind::Interest;
+          a.action_id = i.interest_id;
+          a.target = i.claim_id;
+          enqueue(a, "");
+        } else if constexpr (std::is_same_v<T, ui::intent::AcknowledgeLostAction>) {
+          std::erase_if(refused_actions_here_, [&](const ui::LostActionView& l) { return l.action_id == i.action_id; });
+          replica_->acknowledge_lost_action(i.action_id);
+          board_dirty_ = true;
+        } else if constexpr (std::is_same_v<T, ui::intent::RemoveSignup>) {
+          std::string what = ui::tr("staff_result.the_session");
+          for (const Sheet& sh : view_.board.lightning)
+            for (const LightningSignup& x : sh.signups)
+              if (x.signup_id == i.signup_id) what = "“" + x.title + "”";
+          staff_->remove_signup(i.signup_id, what);
+        } else if constexpr (std::is_same_v<T, ui::intent::ReorderSheet>) {
+          staff_->reorder_sheet(i.day, i.start, i.order);
+        } else if constexpr (std::is_same_v<T, ui::intent::RemoveGroup>) {
+          std::string what = ui::tr("staff_result.the_session");
+          for (const Group& g : view_.board.groups)
+            if (g.group_id == i.group_id) what = "“" + g.title + "”";
+          staff_->remove_group(i.group_id, what);
+        } else if constexpr (std::is_same_v<T, ui::intent::MoveClaim>) {
+          std::string what = ui::tr("staff_result.the_session");
+          for (const auto& c : view_.board.cells)
+            if (c.claim_id == i.claim_id && c.state == CellState::Claimed) what = "“" + c.title + "”";
+          const Room* room = view_.board.event.find_room(i.to.room);
+          staff_->move_claim(i.claim_id, i.to, what, room ? room->name : i.to.room);
         } else if constexpr (std::is_same_v<T, ui::intent::Activity>) {
           // The UI keeps its own idle timers; nothing to do here.
         }
       },
       intent);
   draw_frames_ = std::max(draw_frames_, 1);
+}
+
+// A sign-up, group, join or "I'll come" into the outbox; refused at once when the replica knows
+// better (a full sheet), said like a lost one.
+void Kiosk::enqueue(const PendingAction& a, const std::string& title) {
+  if (auto error = replica_->enqueue_action(a)) {
+    ui::LostActionView lv;
+    lv.action_id = a.action_id;
+    lv.kind = to_string(a.kind);
+    lv.title = title;
+    lv.error = *error;
+    refused_actions_here_.push_back(std::move(lv));
+  } else {
+    sync_->kick();
+  }
+  board_dirty_ = true;
 }
 
 // [SECTION] Screenshot and watchdog

@@ -233,6 +233,47 @@ void StaffClient::remove_claim(const std::string& claim_id, const std::string& w
   });
 }
 
+void StaffClient::remove_signup(const std::string& signup_id, const std::string& what) {
+  submit([this, token = state_.token, signup_id, what](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
+    const HttpResponse r = http.del("/api/v1/lightning/" + signup_id);
+    if (!ok(r)) return finish(failure(r), false);
+    finish([what](StaffState& s) { s.message = ui::tr("staff_result.signup_removed", {{"what", what}}); }, true);
+  });
+}
+
+void StaffClient::reorder_sheet(const std::string& day, const std::string& start, const std::vector<std::string>& order) {
+  submit([this, token = state_.token, day, start, order](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
+    const HttpResponse r = http.put("/api/v1/lightning/" + day + "/" + start + "/order", json::dump({{"order", order}}));
+    if (!ok(r)) return finish(failure(r), false);
+    finish([](StaffState& s) { s.message = ui::tr("staff_result.reordered"); }, true);
+  });
+}
+
+void StaffClient::remove_group(const std::string& group_id, const std::string& what) {
+  submit([this, token = state_.token, group_id, what](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
+    const HttpResponse r = http.del("/api/v1/groups/" + group_id);
+    if (!ok(r)) return finish(failure(r), false);
+    finish([what](StaffState& s) { s.message = ui::tr("staff_result.group_removed", {{"what", what}}); }, true);
+  });
+}
+
+void StaffClient::move_claim(const std::string& claim_id, const CellKey& to, const std::string& what, const std::string& room) {
+  submit([this, token = state_.token, claim_id, to, what, room](HttpClient& http) mutable {
+    const Bearer bearer(http, token);
+    wipe(token);
+    const HttpResponse r =
+        http.post("/api/v1/claims/" + claim_id + "/move", json::dump({{"day", to.day}, {"room", to.room}, {"start", to.start}}));
+    if (!ok(r)) return finish(failure(r), false);
+    finish([what, room](StaffState& s) { s.message = ui::tr("staff_result.moved", {{"what", what}, {"room", room}}); }, true);
+  });
+}
+
 void StaffClient::announce(const std::string& text, const std::string& until) {
   submit([this, token = state_.token, text, until](HttpClient& http) mutable {
     const Bearer bearer(http, token);

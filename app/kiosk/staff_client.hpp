@@ -51,6 +51,11 @@ class StaffClient {
   void unblock(const CellKey& key, const std::string& what);
   void remove_claim(const std::string& claim_id, const std::string& what);
   void announce(const std::string& text, const std::string& until);
+  // Contract §4.3: lightning sheets, evening groups, moving a session.
+  void remove_signup(const std::string& signup_id, const std::string& what);
+  void reorder_sheet(const std::string& day, const std::string& start, const std::vector<std::string>& order);
+  void remove_group(const std::string& group_id, const std::string& what);
+  void move_claim(const std::string& claim_id, const CellKey& to, const std::string& what, const std::string& room);
   void refresh_fleet();
   // GET /api/v1/schedule into state().schedule.
   void refresh_schedule();

@@ -112,6 +112,12 @@ void draw_cell(Frame& f, const ImRect& r, const CellKey& key, const Cell* cell, 
     case CellState::Open:
       dc.caption = past ? tr("board.past") : (staff ? tr("board.open") : tr("board.tap_to_claim"));
       y = inner.Min.y + (inner.GetHeight() - body->FontSize) / 2;
+      if (!past && cell && !cell->moved_to_room.empty()) {
+        // The session that was here moved: say where, for the rest of the slot.
+        y = inner.Min.y;
+        line(body, theme::talk_text, "→ " + tr("board.moved_to", {{"room", room_name(v, cell->moved_to_room)}}));
+        y = std::max(y, inner.Min.y + (inner.GetHeight() - body->FontSize) / 2);
+      }
       if (past || staff) line(body, col, dc.caption);
       else {
         // A plus sign in a circle, then the words: both say "this is free".
@@ -125,6 +131,15 @@ void draw_cell(Frame& f, const ImRect& r, const CellKey& key, const Cell* cell, 
       dc.caption = tr("board.claimed");
       title_lines(cell->title, col, body_h);
       if (!cell->host.empty()) line(body, col, tr("board.by_host", {{"host", cell->host}}));
+      if (!past && !cell->moved_from_room.empty())
+        line(body, past ? col : theme::talk_text, "← " + tr("board.moved_from", {{"room", room_name(v, cell->moved_from_room)}}));
+      if (const std::string coming = coming_words(v, *cell); !coming.empty()) {
+        const int cap = crowded_capacity(v, *cell);
+        // Staff see a session that outgrew its room, in words and in amber.
+        if (staff && cap > 0) line(body, theme::amber, "⚠ " + coming + " · " + tr("board.crowded", {{"seats", std::to_string(cap)}}));
+        else line(body, past ? col : theme::amber, "★ " + coming);
+      }
+      if (staff && crowded_capacity(v, *cell) > 0) f.dl->AddRect(r.Min, r.Max, theme::amber, rounding, 0, f.px(3));
       break;
     case CellState::Blocked: {
       dc.caption = tr("board.blocked");
@@ -280,7 +295,8 @@ std::optional<CellKey> draw_board(Frame& f, const ImRect& area, const std::strin
         const bool open = !cell || cell->state == CellState::Open;
         if (staff) hit = key;
         else if (open && phase[si] != SlotPhase::Past && !find_pending(v, key)) hit = key;
-        // Anything else (past, claimed, blocked, sending) is not claimable: the tap does nothing.
+        else if (cell && cell->state == CellState::Claimed) hit = key;  // its detail: "I'll come"
+        // Anything else (past, blocked, sending) is not claimable: the tap does nothing.
       }
     }
   }

@@ -69,6 +69,23 @@ void draw_confirmation(Frame& f) {
   draw_text_in(f, fonts().body, ImRect(close.Min.x - f.px(320), close.Min.y, close.Min.x - f.px(16), close.Max.y),
                theme::past_text, tr("confirm.closes_in", {{"n", std::to_string(std::max(0L, left))}}), false, true);
   bool done = button(f, close, tr("common.close"), ButtonKind::Primary);
+  if (claimed && !done) {
+    // The conversation can go on after the slot: a group for dinner, linked to this session.
+    const ImRect dinner(close.Min.x - f.px(320) - f.px(24) - f.px(380), close.Min.y, close.Min.x - f.px(320) - f.px(24), close.Max.y);
+    if (button(f, dinner, tr("session.continue_dinner"), ButtonKind::Normal, true, fonts().body, "continue over dinner")) {
+      Cell cell;
+      cell.day = c.claim.day;
+      cell.room = c.claim.room;
+      cell.start = c.claim.start;
+      cell.state = CellState::Claimed;
+      cell.title = c.claim.title;
+      cell.host = c.claim.host;
+      cell.claim_id = c.claim_id;
+      f.st.confirmation.reset();
+      open_group_dialog(f.st, v, c.claim.day, &cell);
+      return;
+    }
+  }
   // A tap anywhere else closes it too: the person got the message.
   if (!done) done = tapped(f, f.screen());
   if (done || f.key_escape || f.key_enter) {

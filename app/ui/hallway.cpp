@@ -180,7 +180,54 @@ void draw_hallway(Frame& f) {
   }
   const float qr = f.px(f.portrait() ? 300 : 260);
   const float footer_h = std::max(qr + f.px(16), f.px(200));
-  const ImRect body(safe.Min.x, y, safe.Max.x, safe.Max.y - footer_h);
+  // The evening: the next lightning sheet's line-up and free places, tonight's groups.
+  st.lightning_lines.clear();
+  st.tonight_lines.clear();
+  std::vector<std::pair<std::string, ImU32>> evening;
+  for (const Sheet& sh : v.board.lightning) {
+    if (sh.day != v.now.day) continue;
+    const int start = parse_hhmm(sh.start).value_or(0);
+    if (v.now.minute >= start + sh.talks * sh.minutes) continue;  // over
+    const int free = std::max(0, sh.talks - static_cast<int>(sh.signups.size()));
+    const auto closes = parse_hhmm(sh.closes);
+    const bool closed = closes && v.now.minute >= *closes;
+    std::string head = tr("hallway.lightning", {{"start", sh.start}}) + " · " +
+                       (closed ? tr("lightning.closed", {{"time", sh.closes}})
+                               : free == 0 ? tr("lightning.full", {{"n", std::to_string(sh.talks)}})
+                                           : trn("lightning.places_left", free) + " · " + tr("hallway.sign_up_at_board"));
+    std::string lineup;
+    for (const LightningSignup& x : sh.signups)
+      lineup += (lineup.empty() ? "" : " · ") + std::to_string(x.position) + " " + x.title + " — " + x.speaker;
+    st.lightning_lines.push_back(head);
+    evening.emplace_back(head, theme::amber);
+    if (!lineup.empty()) {
+      st.lightning_lines.push_back(lineup);
+      evening.emplace_back(lineup, theme::text);
+    }
+    break;  // the next sheet only
+  }
+  {
+    std::string tonight;
+    for (const Group& g : v.board.groups) {
+      if (g.day != v.now.day) continue;
+      const std::string count = g.joined >= g.seats ? tr("tonight.full")
+                                                    : tr("tonight.count", {{"joined", std::to_string(g.joined)}, {"seats", std::to_string(g.seats)}});
+      const std::string item = g.time + " " + g.title + " (" + count + ")";
+      st.tonight_lines.push_back(item);
+      tonight += (tonight.empty() ? "" : " · ") + item;
+    }
+    if (!tonight.empty()) evening.emplace_back(tr("hallway.tonight") + " " + tonight, theme::text);
+  }
+  const float evening_h = evening.empty() ? 0.0f : static_cast<float>(evening.size()) * f.px(52) + f.px(24);
+  if (!evening.empty()) {
+    float ey = safe.Max.y - footer_h - evening_h + f.px(12);
+    f.dl->AddLine(ImVec2(safe.Min.x, ey - f.px(8)), ImVec2(safe.Max.x, ey - f.px(8)), theme::line, f.px(2));
+    for (const auto& [text, col] : evening) {
+      draw_text_in(f, fonts().header, ImRect(safe.Min.x, ey, safe.Max.x, ey + f.px(48)), col, text);
+      ey += f.px(52);
+    }
+  }
+  const ImRect body(safe.Min.x, y, safe.Max.x, safe.Max.y - footer_h - evening_h);
   const std::string now_head = c.now_slot ? "▶ " + tr("hallway.now") + "  " + format_hhmm(c.now_slot->start) + "–" + format_hhmm(c.now_slot->end)
                                           : "▶ " + tr("hallway.now");
   const std::string next_head = c.next_slot ? tr("hallway.next") + "  " + format_hhmm(c.next_slot->start) : tr("hallway.next");

@@ -165,6 +165,12 @@ void reset_to_idle(UiStateImpl& st) {
   st.day.clear();
   st.scroll_x = st.scroll_y = 0;
   st.earlier_open = false;  // the fold closes again: the next person starts at now
+  st.page = Page::Grid;
+  st.page_scroll = 0;
+  st.session.reset();
+  if (st.modal == Modal::Session) st.modal = Modal::None;
+  st.interested.clear();  // "one per tap per kiosk per session": the next person may say it again
+  st.joined.clear();
 }
 
 void run_timers(Frame& f) {
@@ -279,6 +285,21 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
     st.confirmation.reset();
   }
   if (st.modal == Modal::Lost && !lost) st.modal = Modal::None;
+  // The same for a sign-up, group or join the node refused (an "I'll come" is not worth a dialog).
+  const LostActionView* lost_action = nullptr;
+  if (view.mode == Mode::Room)
+    for (const LostActionView& l : view.lost_actions) {
+      if (st.acknowledged_actions.count(l.action_id)) continue;
+      if (l.kind == "interest") {
+        f.out.push_back(intent::AcknowledgeLostAction{l.action_id});
+        st.acknowledged_actions.insert(l.action_id);
+        continue;
+      }
+      lost_action = &l;
+      break;
+    }
+  if (lost_action && (st.modal == Modal::None || st.modal == Modal::Confirmation)) st.modal = Modal::LostAction;
+  if (st.modal == Modal::LostAction && !lost_action) st.modal = Modal::None;
   if (!view.staff_session) {  // ended by the node (401) or the kiosk
     st.staff_unlocked = false;
     st.logout_asked = false;
@@ -319,8 +340,18 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
     if (st.day.empty() || !view.board.event.has_day(st.day)) st.day = default_day(view);
     const ImRect safe = f.safe();
     ImRect area(safe.Min.x, top, safe.Max.x, safe.Max.y);
-    if (auto key = draw_board(f, area, st.day, st.scroll_x, st.scroll_y, false)) {
-      open_claim_dialog(st, view, *key);
+    if (st.page == Page::Lightning) {
+      draw_lightning_page(f, area);
+    } else if (st.page == Page::Tonight) {
+      draw_tonight_page(f, area);
+    } else if (auto key = draw_board(f, area, st.day, st.scroll_x, st.scroll_y, false)) {
+      const Cell* cell = find_cell(view, *key);
+      if (cell && cell->state == CellState::Claimed) {
+        st.session = *key;
+        st.modal = Modal::Session;
+      } else {
+        open_claim_dialog(st, view, *key);
+      }
       f.top = Layer::Dialog;
     }
   }
@@ -335,6 +366,8 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
     case Modal::PinPad: draw_pin_pad(f); break;
     case Modal::Staff: draw_staff_panel(f); break;
     case Modal::Talks: draw_talks_list(f); break;
+    case Modal::Session: draw_session_detail(f); break;
+    case Modal::LostAction: if (lost_action) draw_lost_action(f, *lost_action); break;
   }
   if (st.dimmed && st.modal == Modal::None) {
     // Dim to about 30 %; the first touch wakes the screen (and counts as input, not as a tap).
@@ -375,16 +408,21 @@ Screen screen(const UiState& s) {
     case Modal::PinPad: return Screen::PinPad;
     case Modal::Staff: return Screen::StaffPanel;
     case Modal::Talks: return Screen::Talks;
+    case Modal::Session: return Screen::Session;
+    case Modal::LostAction: return Screen::Lost;
     case Modal::None: break;
   }
-  return s.impl->hallway ? Screen::Hallway : Screen::Board;
+  if (s.impl->hallway) return Screen::Hallway;
+  if (s.impl->page == Page::Lightning) return Screen::Lightning;
+  if (s.impl->page == Page::Tonight) return Screen::Tonight;
+  return Screen::Board;
 }
 int focused_field(const UiState& s) { return s.impl->claim ? s.impl->claim->focus : -1; }
 std::string field_text(const UiState& s, int field) {
-  return s.impl->claim && field >= 0 && field < 3 ? s.impl->claim->fields[field] : std::string();
+  return s.impl->claim && field >= 0 && field < kMaxFields ? s.impl->claim->fields[field] : std::string();
 }
 int field_cursor(const UiState& s, int field) {
-  if (!s.impl->claim || field < 0 || field >= 3) return -1;
+  if (!s.impl->claim || field < 0 || field >= kMaxFields) return -1;
   const ClaimDraft& d = *s.impl->claim;
   return static_cast<int>(count_code_points(std::string_view(d.fields[field]).substr(0, d.cursor[field])));
 }

@@ -183,8 +183,11 @@ void draw_cell_sheet(Frame& f) {
     return;
   }
 
-  const ImRect in = sheet(f, f.px(300));
   const bool blocked = state == CellState::Blocked;
+  // A session that outgrew its room: the larger rooms free at that time, one tap each to move it.
+  const std::vector<const Room*> larger = blocked ? std::vector<const Room*>{} : larger_free_rooms(v, *cell);
+  f.st.move_choices.clear();
+  const ImRect in = sheet(f, f.px(larger.empty() ? 300 : 440));
   f.st.dialog_title = blocked ? tr("staff.unblock_title", {{"cell", cell_words(v, key)}}) : tr("staff.remove_title");
   draw_text_in(f, fonts().header, ImRect(in.Min.x, in.Min.y, in.Max.x, in.Min.y + f.px(52)), theme::text, f.st.dialog_title);
   const std::string detail = blocked ? tr("staff.unblock_detail", {{"label", cell->label}})
@@ -193,6 +196,27 @@ void draw_cell_sheet(Frame& f) {
   for (const std::string& l : wrap_text(fonts().body, detail, in.GetWidth(), 2)) {
     draw_text(f, fonts().body, ImVec2(in.Min.x, y), theme::text, l);
     y += f.px(36);
+  }
+  if (!larger.empty()) {
+    y += f.px(8);
+    const int cap = crowded_capacity(v, *cell);
+    draw_text_in(f, fonts().body, ImRect(in.Min.x, y, in.Max.x, y + f.px(40)), cap > 0 ? theme::amber : theme::text,
+                 cap > 0 ? tr("staff.crowded", {{"coming", coming_words(v, *cell)}, {"seats", std::to_string(cap)}})
+                         : tr("staff.move_to_larger"));
+    y += f.px(48);
+    const std::size_t n = std::min<std::size_t>(3, larger.size());
+    const float bw = (in.GetWidth() - 2 * f.px(16)) / 3;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Room& r = *larger[i];
+      const std::string label = tr("staff.move_choice", {{"room", r.name}, {"seats", std::to_string(r.capacity)}});
+      f.st.move_choices.push_back(label);
+      const float x = in.Min.x + static_cast<float>(i) * (bw + f.px(16));
+      if (button(f, ImRect(x, y, x + bw, y + f.px(72)), label, ButtonKind::Primary, true, fonts().body)) {
+        f.out.push_back(intent::MoveClaim{cell->claim_id, CellKey{key.day, r.id, key.start}});
+        close();
+        return;
+      }
+    }
   }
   y = in.Max.y - bh;
   if (button(f, ImRect(in.Max.x - f.px(560), y, in.Max.x - f.px(340), y + bh), tr("common.cancel"), ButtonKind::Quiet) || f.key_escape) {
@@ -438,8 +462,9 @@ void draw_staff_panel(Frame& f) {
   struct TabDef { StaffTab tab; std::string label; };
   const TabDef kTabs[] = {{StaffTab::Board, tr("staff.tab_board")}, {StaffTab::Reset, tr("staff.tab_reset")},
                           {StaffTab::Announcement, tr("staff.tab_announcement")}, {StaffTab::Fleet, tr("staff.tab_fleet")},
-                          {StaffTab::Schedule, tr("staff.tab_schedule")}, {StaffTab::ThisKiosk, tr("staff.tab_this_kiosk")}};
-  constexpr int kTabCount = 6;
+                          {StaffTab::Schedule, tr("staff.tab_schedule")}, {StaffTab::Evening, tr("staff.tab_evening")},
+                          {StaffTab::ThisKiosk, tr("staff.tab_this_kiosk")}};
+  constexpr int kTabCount = 7;
   ImRect content;
   if (f.portrait()) {
     // Tabs in two rows across the top.
@@ -455,7 +480,7 @@ void draw_staff_panel(Frame& f) {
         if (s.tab == StaffTab::Schedule) f.out.push_back(intent::RefreshSchedule{});
       }
     }
-    content = ImRect(safe.Min.x, top + 2 * (th + f.px(8)) + f.px(16), safe.Max.x, safe.Max.y - msg_h);
+    content = ImRect(safe.Min.x, top + static_cast<float>((kTabCount + 2) / 3) * (th + f.px(8)) + f.px(16), safe.Max.x, safe.Max.y - msg_h);
   } else {
     const float tw = f.px(320), th = f.px(80);
     for (int i = 0; i < kTabCount; ++i) {
@@ -493,6 +518,7 @@ void draw_staff_panel(Frame& f) {
     case StaffTab::Announcement: draw_announcement_tab(f, content); break;
     case StaffTab::Fleet: draw_fleet_tab(f, content); break;
     case StaffTab::Schedule: draw_schedule_tab(f, content); break;
+    case StaffTab::Evening: draw_staff_evening(f, content); break;
     case StaffTab::ThisKiosk: draw_this_kiosk_tab(f, content); break;
   }
   if (sheet_open) {

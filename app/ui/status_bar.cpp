@@ -88,11 +88,13 @@ void draw_day_tabs(Frame& f, const ImRect& area, std::string& day) {
     if (x + w > area.Max.x) break;
     const bool today = d == f.view.now.day;
     const std::string label = today ? tr("status.today") : day_short(d);
+    const bool selected = d == day && (f.st.modal == Modal::Staff || f.st.page == Page::Grid);
     if (button(f, ImRect(x, area.Min.y, x + w, area.Min.y + h), label,
-               d == day ? ButtonKind::TabSelected : ButtonKind::Tab, true, fonts().body, "day " + d)) {
+               selected ? ButtonKind::TabSelected : ButtonKind::Tab, true, fonts().body, "day " + d)) {
       day = d;
       f.st.scroll_x = f.st.scroll_y = 0;
       f.st.earlier_open = false;
+      if (f.st.modal != Modal::Staff) f.st.page = Page::Grid;
     }
     x += w + f.px(theme::gap);
   }
@@ -136,8 +138,11 @@ float draw_status_bar(Frame& f) {
   }
 
   // Day tabs, then the announcement beside them (or below them in portrait).
-  const float tabs_w = std::min(safe.GetWidth(), static_cast<float>(v.board.event.days.size()) * f.px(176));
-  draw_day_tabs(f, ImRect(safe.Min.x, y, safe.Min.x + tabs_w, y + row), f.st.day);
+  const float days_w = static_cast<float>(v.board.event.days.size()) * f.px(176);
+  const float pages_w = v.has_board ? page_tabs_width(f) + f.px(16) : 0.0f;
+  const float tabs_w = std::min(safe.GetWidth(), days_w + pages_w);
+  draw_day_tabs(f, ImRect(safe.Min.x, y, safe.Min.x + std::min(days_w, tabs_w - pages_w), y + row), f.st.day);
+  if (v.has_board) draw_page_tabs(f, ImRect(safe.Min.x + tabs_w - pages_w + f.px(16), y, safe.Min.x + tabs_w, y + row));
   if (v.board.announcement && !v.board.announcement->text.empty()) {
     ImRect ann = f.portrait() ? ImRect(safe.Min.x, y + row + f.px(8), safe.Max.x, y + 2 * row + f.px(8))
                               : ImRect(safe.Min.x + tabs_w + f.px(24), y, safe.Max.x, y + row);

@@ -45,6 +45,14 @@ struct LostClaimView {  // a claim the node refused after it was made here
   Error error;  // "taken", "blocked", "past", "invalid", ...
 };
 
+// Something made here besides a claim that the node refused (a full sheet, a full group, ...).
+struct LostActionView {
+  std::string action_id;
+  std::string kind;   // "signup", "group", "join", "interest"
+  std::string title;  // the talk's or group's title ("" for join / interest)
+  Error error;
+};
+
 struct KioskView {
   Mode mode = Mode::Room;
   std::string kiosk_id;
@@ -67,6 +75,13 @@ struct KioskView {
   ScheduleView schedule;
   // Claims confirmed by the node since the dialog closed (claim_id), to show the confirmation.
   std::vector<std::string> delivered;
+  // Contract §4.3, made here and not yet accepted: sign-ups, groups, joins (group ids) and
+  // "I'll come" taps (claim ids); and what the node refused of them.
+  std::vector<LightningSignup> pending_signups;
+  std::vector<Group> pending_groups;
+  std::vector<std::string> pending_joins;
+  std::vector<std::string> pending_interest;
+  std::vector<LostActionView> lost_actions;
 };
 
 // [SECTION] What the person asked for
@@ -85,13 +100,25 @@ struct Announce { std::string text; std::string until; };  // empty text clears
 struct RefreshFleet {};
 struct RefreshSchedule {};
 struct ReimportSchedule {};  // fetch the last import's URL again and import it
+struct SubmitSignup { LightningSignup signup; };   // to the outbox (signup_id chosen by the UI)
+struct SubmitGroup { Group group; };               // to the outbox (group_id chosen by the UI)
+struct JoinGroup { std::string group_id; std::string join_id; };
+struct Interest { std::string claim_id; std::string interest_id; };  // "I'll come"
+struct AcknowledgeLostAction { std::string action_id; };
+struct RemoveSignup { std::string signup_id; };    // staff
+struct ReorderSheet { std::string day, start; std::vector<std::string> order; };  // staff
+struct RemoveGroup { std::string group_id; };      // staff
+struct MoveClaim { std::string claim_id; CellKey to; };  // staff
 struct Activity {};  // any touch: resets idle timers in the main loop if it keeps any
 }  // namespace intent
 
 using Intent = std::variant<intent::SubmitClaim, intent::AcknowledgeLost, intent::StaffLogin, intent::StaffCancelLogin,
                             intent::StaffLogout,
                             intent::ResetDay, intent::Block, intent::Unblock, intent::RemoveClaim, intent::Announce,
-                            intent::RefreshFleet, intent::RefreshSchedule, intent::ReimportSchedule, intent::Activity>;
+                            intent::RefreshFleet, intent::RefreshSchedule, intent::ReimportSchedule,
+                            intent::SubmitSignup, intent::SubmitGroup, intent::JoinGroup, intent::Interest,
+                            intent::AcknowledgeLostAction, intent::RemoveSignup, intent::ReorderSheet,
+                            intent::RemoveGroup, intent::MoveClaim, intent::Activity>;
 
 // [SECTION] Navigation state, owned by the UI (dialogs, typed text, selected day, scroll...)
 
@@ -144,7 +171,7 @@ struct DrawnText {
   std::string text;  // the string actually drawn (shortened with "…" when it did not fit)
   Rect box;          // where it was drawn, measured with its font
 };
-enum class Screen { Board, ClaimDialog, Confirmation, Lost, PinPad, StaffPanel, Hallway, Talks };
+enum class Screen { Board, ClaimDialog, Confirmation, Lost, PinPad, StaffPanel, Hallway, Talks, Lightning, Tonight, Session };
 Screen screen(const UiState& state);
 // Claim dialog: 0 title, 1 name, 2 description (-1 when no dialog is open).
 int focused_field(const UiState& state);
@@ -185,6 +212,17 @@ std::string talks_line(const UiState& state, const std::string& day, const std::
 std::vector<std::string> talks_list(const UiState& state);
 std::string clash_line(const UiState& state);
 std::string session_tag(const UiState& state);
+// Contract §4.3: the lightning tab's lines ("1 · Title — Speaker", "4 · free"), its status words
+// ("3 places left", "Full", "Closed"); the Tonight tab's lines ("19:30 · Dinner · … · 5 of 8");
+// the session detail's interest words ("12 coming"); a cell's move note.
+std::vector<std::string> lightning_lines(const UiState& state);
+std::string lightning_status(const UiState& state);
+std::vector<std::string> tonight_lines(const UiState& state);
+std::string interest_words(const UiState& state);
+// Which form the dialog is: "claim", "signup", "group" ("" when none is open).
+std::string form(const UiState& state);
+// The staff panel's move choices for the selected cell ("Room F · 120 seats"), larger rooms first.
+std::vector<std::string> move_choices(const UiState& state);
 }  // namespace debug
 
 }  // namespace osb::ui

@@ -199,19 +199,33 @@ std::size_t cursor_right(const std::string& value, std::size_t cursor);
 
 // [SECTION] Screen state ------------------------------------------------------------------------
 
-enum class Modal { None, Claim, Confirmation, Lost, PinPad, Staff, Talks };
+enum class Modal { None, Claim, Confirmation, Lost, PinPad, Staff, Talks, Session, LostAction };
+
+// What the public board shows under the tabs: a day's grid, the lightning-talk sheets, tonight's groups.
+enum class Page { Grid, Lightning, Tonight };
 
 struct TalksShown {  // the slot whose talks list is open
   std::string day;
   int start = 0, end = 0;
 };
 
+// The dialog with fields and the on-screen keyboard serves three forms: a claim (title, name,
+// description), a lightning sign-up (title, speaker) and a new evening group (what, name,
+// where to meet, time, plus a seats stepper).
+enum class Form { Claim, Signup, Group };
+inline constexpr int kMaxFields = 4;
+
 struct ClaimDraft {
-  CellKey key;
+  Form form = Form::Claim;
+  CellKey key;                  // Claim: the cell; Signup: day + sheet start; Group: day
   std::string end;              // "HH:MM"
-  std::string fields[3];        // title, name, description
-  std::size_t cursor[3] = {0, 0, 0};  // byte offset of the caret in each field (a code point boundary)
-  bool left[3] = {false, false, false};  // the person moved on from this field at least once
+  std::string fields[kMaxFields];  // Claim: title, name, description; Signup: title, speaker; Group: what, name, where, time
+  std::size_t cursor[kMaxFields] = {0, 0, 0, 0};  // byte offset of the caret in each field (a code point boundary)
+  bool left[kMaxFields] = {false, false, false, false};  // the person moved on from this field at least once
+  int seats = 6;                // Group
+  std::string continues;        // Group: the claim_id of the open space it continues
+  std::string continues_title;
+  std::string reason;           // why the submit button is off, as drawn last frame ("" when on)
   int focus = 0;
   bool keyboard = true;         // the on-screen keyboard is shown
   bool tried = false;           // Claim was pressed (or Enter) while not valid
@@ -231,7 +245,7 @@ struct Awaiting {  // the claim made here last, until the node accepts or refuse
   bool told_offline = false;
 };
 
-enum class StaffTab { Board, Reset, Announcement, Fleet, Schedule, ThisKiosk };
+enum class StaffTab { Board, Reset, Announcement, Fleet, Schedule, Evening, ThisKiosk };
 
 struct StaffState {
   StaffTab tab = StaffTab::Board;
@@ -241,6 +255,8 @@ struct StaffState {
   std::string label;
   std::optional<std::string> confirm_reset;   // day asked to reset
   bool confirm_remove = false;
+  std::string confirm_evening;          // Evening tab: the sign-up or group asked to remove
+  float evening_scroll = 0;
   std::string announce_text, announce_until;
   int announce_focus = 0;
   KeyboardState kb;
@@ -282,6 +298,12 @@ struct UiStateImpl {
   ImRect grid_area;         // where dragging scrolls the grid
   ImRect grid_viewport;     // where the cells are drawn (without the time column and room names)
   bool earlier_open = false;  // today's past slots are unfolded (until idle or another day)
+  Page page = Page::Grid;
+  float page_scroll = 0;      // the lightning and Tonight pages scroll vertically
+  std::optional<CellKey> session;       // the claimed cell whose detail is open
+  std::set<std::string> interested;     // claim_ids this person said "I'll come" to (until idle)
+  std::set<std::string> joined;         // group_ids this person joined (until idle)
+  std::set<std::string> acknowledged_actions;  // lost actions already dismissed here
 
   // Dialogs.
   Modal modal = Modal::None;
@@ -311,6 +333,8 @@ struct UiStateImpl {
   std::optional<TalksShown> talks_open;
   std::vector<std::string> talks_list;              // the open talks list's lines
   std::string clash, session_tag;                   // claim dialog's clash line; confirmation's tag
+  std::vector<std::string> lightning_lines, tonight_lines, move_choices;
+  std::string lightning_status, interest_words;
   bool dimmed = false;
   bool hallway = false;
   int draws = 0;
@@ -363,6 +387,28 @@ void draw_day_tabs(Frame& f, const ImRect& area, std::string& day);
 
 void open_claim_dialog(UiStateImpl& st, const KioskView& view, const CellKey& key, const std::string* title = nullptr,
                        const std::string* host = nullptr, const std::string* description = nullptr);
+// A lightning sign-up for the sheet of `day` at `start`.
+void open_signup_dialog(UiStateImpl& st, const std::string& day, const std::string& start);
+// A new evening group on `day`; `continues` (a claimed cell) makes it "continue over dinner".
+void open_group_dialog(UiStateImpl& st, const KioskView& view, const std::string& day, const Cell* continues = nullptr);
+
+// Contract §4.3 screens (lightning.cpp, tonight.cpp, session.cpp).
+void draw_page_tabs(Frame& f, ImRect area);  // "Lightning talks", "Tonight" beside the day tabs
+float page_tabs_width(const Frame& f);
+void draw_lightning_page(Frame& f, const ImRect& area);
+void draw_tonight_page(Frame& f, const ImRect& area);
+void draw_session_detail(Frame& f);
+void draw_lost_action(Frame& f, const LostActionView& lost);
+void draw_staff_evening(Frame& f, const ImRect& area);
+// "12 coming" (with the pending taps made here), "" when nobody yet.
+std::string coming_words(const KioskView& v, const Cell& c);
+int interest_count(const KioskView& v, const Cell& c);
+// The room's capacity when the interest passes it (the session is crowded), else 0.
+int crowded_capacity(const KioskView& v, const Cell& c);
+// Free rooms at the cell's time with more seats than the interest, larger first.
+std::vector<const Room*> larger_free_rooms(const KioskView& v, const Cell& c);
+// Today, or the board's default day, for the lightning and Tonight pages.
+std::string page_day(const KioskView& v, const UiStateImpl& st);
 void draw_claim_dialog(Frame& f);
 void draw_confirmation(Frame& f);
 void draw_lost(Frame& f, const LostClaimView& lost);
