@@ -379,7 +379,7 @@ Decoded<Group> decode_group(const json& j) {
   read(j, "where", g.where);
   read(j, "host", g.host);
   read(j, "continues", g.continues);
-  read(j, "removed", g.removed);
+  if (const auto r = j.find("removed"); r != j.end() && r->is_boolean()) g.removed = r->get<bool>();
   return g;
 }
 

@@ -32,9 +32,15 @@ struct Fixture {
     base.event = osb::test::sample_event();
     for (const auto& day : base.event.days)
       for (const auto& slot : base.event.slots)
-        for (const auto& room : base.event.rooms)
-          base.cells.push_back(osb::Cell{day, room.id, osb::format_hhmm(slot.start), osb::format_hhmm(slot.end),
-                                         osb::CellState::Open, "", "", "", "", "", 5});
+        for (const auto& room : base.event.rooms) {
+          osb::Cell c;
+          c.day = day;
+          c.room = room.id;
+          c.start = osb::format_hhmm(slot.start);
+          c.end = osb::format_hhmm(slot.end);
+          c.seq = 5;
+          base.cells.push_back(c);
+        }
     reset();
     if (replica->enqueue_claim(osb::test::sample_claim("fuzz-pending-1", "B", "11:00"))) std::abort();
   }

@@ -183,7 +183,7 @@ TEST_CASE("a 429 makes the worker wait Retry-After before the next attempt, then
       return;
     }
     const auto claim = std::get<Claim>(json::decode_claim_request(req.body));
-    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, claim.title, claim.host, claim.description, claim.claim_id, "", 2};
+    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, claim.title, claim.host, claim.description, claim.claim_id, "", 2, 0, "", "", "", ""};
     res.status = 201;
     res.set_content(json::dump(json::json{{"cell", json::encode(c)}, {"seq", 2}}), "application/json");
   });
@@ -243,7 +243,7 @@ TEST_CASE("an HTML 404 (captive portal, proxy, wrong path) keeps the claim pendi
   // The real node answers: the same claim goes through.
   node.set_claim_answer([&](const httplib::Request& req, httplib::Response& res, int) {
     const auto claim = std::get<Claim>(json::decode_claim_request(req.body));
-    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, claim.title, claim.host, claim.description, claim.claim_id, "", 2};
+    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, claim.title, claim.host, claim.description, claim.claim_id, "", 2, 0, "", "", "", ""};
     res.status = 201;
     res.set_content(json::dump(json::json{{"cell", json::encode(c)}, {"seq", 2}}), "application/json");
   });
@@ -260,7 +260,7 @@ TEST_CASE("the node's JSON 409 taken is final: the claim is lost with the node's
   StubNode node;
   node.set_claim_answer([&](const httplib::Request& req, httplib::Response& res, int) {
     const auto claim = std::get<Claim>(json::decode_claim_request(req.body));
-    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, "Other", "Someone", "", "other-claim-1", "", 2};
+    Cell c{claim.day, claim.room, claim.start, "11:00", CellState::Claimed, "Other", "Someone", "", "other-claim-1", "", 2, 0, "", "", "", ""};
     res.status = 409;
     res.set_content(json::dump(json::json{{"error", "taken"}, {"message", "This slot was just taken."}, {"cell", json::encode(c)}}),
                     "application/json");

@@ -58,6 +58,8 @@ TEST_CASE("the sample configs in kiosk-config load") {
   CHECK(e.rooms[0].id == "A");
   CHECK(e.rooms[5].id == "F");
   CHECK(e.slots.size() >= 6);
+  CHECK(e.lightning.size() == 1);
+  CHECK(e.rooms[2].capacity > 0);
   const NodeConfig n = load_node_config(dir + "node.toml");
   CHECK(n.kiosk_tokens.count("room-a") == 1);
   CHECK(n.event.name == e.name);
@@ -177,4 +179,35 @@ TEST_CASE("kiosk files: mode, room, node URL and token are checked") {
   CHECK(err(replace(base, "room = \"A\"\n", "")) == "kiosk.room is missing (a room kiosk shows its own room first)");
   CHECK(err(replace(base, "http://127.0.0.1:8080/", "127.0.0.1:8080")).find("kiosk.node") == 0);
   CHECK(err(replace(base, "scale = 1.25", "scale = 9")) == "ui.scale must be between 0.5 and 3");
+}
+
+TEST_CASE("lightning sheets and room capacity load; bad ones are named in one line") {
+  const std::string sheet = "\n[[lightning]]\nstart = \"17:30\"\ntalks = 12\nminutes = 5\ncloses = \"17:25\"\n";
+  {
+    TempDir d;
+    const Event e = load_event(d.write("event.toml", replace(kEvent, "name = \"Room B\"", "name = \"Room B\"\ncapacity = 80") + sheet));
+    REQUIRE(e.lightning.size() == 1);
+    CHECK(e.lightning[0].start == 17 * 60 + 30);
+    CHECK(e.lightning[0].talks == 12);
+    CHECK(e.lightning[0].minutes == 5);
+    CHECK(e.lightning[0].closes_at() == 17 * 60 + 25);
+    CHECK(e.rooms[1].capacity == 80);
+    CHECK(e.rooms[0].capacity == 0);
+    CHECK(e.find_sheet(17 * 60 + 30));
+  }
+  {
+    TempDir d;  // closes defaults to the start; talks and minutes to 12 and 5
+    const Event e = load_event(d.write("event.toml", std::string(kEvent) + "\n[[lightning]]\nstart = \"18:00\"\n"));
+    CHECK(e.lightning.at(0).closes_at() == 18 * 60);
+    CHECK(e.lightning.at(0).talks == 12);
+  }
+  CHECK(event_error(std::string(kEvent) + "\n[[lightning]]\nstart = \"23:30\"\ntalks = 12\n") ==
+        "lightning[0].talks 12 talks of 5 minutes from 23:30 run past midnight");
+  CHECK(event_error(std::string(kEvent) + "\n[[lightning]]\nstart = \"17:30\"\ncloses = \"19:00\"\n") ==
+        "lightning[0].closes 19:00 is after the sheet ends (18:30)");
+  CHECK(event_error(std::string(kEvent) + sheet + "\n[[lightning]]\nstart = \"18:00\"\n").find("lightning[1].start 18:00 overlaps") == 0);
+  CHECK(event_error(std::string(kEvent) + "\n[[lightning]]\nstart = \"17:30\"\ntalks = 0\n") == "lightning[0].talks must be between 1 and 50");
+  CHECK(event_error(std::string(kEvent) + "\n[[lightning]]\nstart = \"17:30\"\nslots = 3\n") ==
+        "unknown key lightning[0].slots (check the spelling)");
+  CHECK(event_error(replace(kEvent, "name = \"Room B\"", "name = \"Room B\"\ncapacity = -3")) == "rooms[1].capacity must be between 1 and 100000");
 }

@@ -34,7 +34,7 @@ Board sample_board(std::string epoch = "epoch-one") {
 }
 
 Cell claimed_cell(const Claim& k, std::int64_t seq) {
-  return Cell{k.day, k.room, k.start, "11:00", CellState::Claimed, k.title, k.host, k.description, k.claim_id, "", seq};
+  return Cell{k.day, k.room, k.start, "11:00", CellState::Claimed, k.title, k.host, k.description, k.claim_id, "", seq, 0, "", "", "", ""};
 }
 
 const Cell* find(const Board& b, const std::string& room, const std::string& start, const std::string& day = "2030-03-11") {
