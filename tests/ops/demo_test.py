@@ -73,6 +73,15 @@ with tempfile.TemporaryDirectory() as work:
     check(len(past) >= 1 or time.localtime().tm_hour == 0, "at least one session in a slot that has ended (%d)" % len(past))
     check(board["announcement"] is not None, "the welcome announcement is set")
     check(any(c["state"] == "blocked" for c in board["cells"]), "one cell is blocked")
+    # The evening: a lightning sheet with a few talks, two groups, one session over its room's seats.
+    early = time.localtime().tm_hour < 21
+    sheets = [s for s in board.get("lightning", []) if s["day"] == today]
+    check(len(sheets) == 1, "today has a lightning-talk sheet")
+    check(not early or (sheets and len(sheets[0]["signups"]) == 3), "three lightning talks signed up")
+    check(not early or len(board.get("groups", [])) == 2, "two evening groups")
+    capacity = {r["id"]: r.get("capacity", 0) for r in board["rooms"]}
+    crowded = [c for c in claimed if capacity.get(c["room"], 0) and c.get("interest", 0) > capacity[c["room"]]]
+    check(len(crowded) == 1, "one session has more \"I'll come\" than its room has seats")
     page = urllib.request.urlopen(url + "/", timeout=10).read().decode()
     check("Async IO Q&amp;A" in page and "by Σοφία" in page, "the phone view shows the session running now")
 
