@@ -4,6 +4,7 @@
 // [SECTION] Finding the node, the staff token file
 // [SECTION] HTTP
 // [SECTION] Commands
+// [SECTION] Lightning talks, evening groups, moving a session
 // [SECTION] import-schedule
 // [SECTION] main
 #include <fcntl.h>
@@ -14,6 +15,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -47,15 +50,26 @@ const char* kHelp =
     "commands:\n"
     "  login                          ask for the staff PIN and keep a staff token\n"
     "  logout                         end the staff session on the node and forget the token\n"
-    "  status                         per day claimed/open/blocked, announcement, kiosks\n"
-    "  reset DAY [--yes]              archive every session of DAY (asks first unless --yes)\n"
+    "  status                         per day claimed/open/blocked, announcement, talks, lightning\n"
+    "                                 talks and groups, kiosks\n"
+    "  reset DAY [--yes]              archive every session, lightning talk and group of DAY\n"
+    "                                 (asks first unless --yes)\n"
     "  block DAY ROOM START LABEL     block a slot (e.g. block 2011-03-11 A 10:00 \"Keynote\")\n"
     "  unblock DAY ROOM START         open a blocked slot again\n"
     "  remove CLAIM_ID                take a session off the board (it stays in the archive)\n"
+    "  move CLAIM_ID ROOM [START]     move a session to ROOM at START (default: its start), same day\n"
     "  announce TEXT [--until HH:MM]  show TEXT on every kiosk (until HH:MM today)\n"
     "  announce --clear               remove the announcement\n"
-    "  archive DAY                    sessions of DAY that were removed, reset or lost\n"
-    "  export --format json|csv|ics [--out FILE]   the claimed sessions\n"
+    "  archive DAY                    sessions, lightning talks and groups of DAY that were removed,\n"
+    "                                 reset or lost\n"
+    "  lightning [DAY]                the lightning-talk sheets (of DAY), with numbered places\n"
+    "  lightning remove SIGNUP_ID     take a talk off its sheet (the ones after it move up)\n"
+    "  lightning order DAY START ID...  put a sheet in this order: every talk once, each a\n"
+    "                                 signup_id or its place now (e.g. order DAY 17:30 3 1 2)\n"
+    "  groups [DAY]                   the evening groups (of DAY)\n"
+    "  groups remove GROUP_ID         take an evening group off the board\n"
+    "  export --format json|csv|ics [--out FILE]   the claimed sessions (json: with the lightning\n"
+    "                                 sheets and groups; csv: with interest and where it moved from)\n"
     "  import-schedule FILE|URL [--dry-run]        the conference's talks from a frab / pretalx\n"
     "                                 schedule.xml or schedule.json (--dry-run: show, send nothing)\n"
     "\n"
@@ -310,6 +324,39 @@ osb::VenueClock venue_clock(const osb::Board& board) {
   }
 }
 
+// “Title”, as every sentence of this tool quotes what people typed.
+std::string quoted(const std::string& s) { return "\u201c" + s + "\u201d"; }
+
+// "Tue 11 Mar" of "2011-03-11" (the day itself when it is not a date).
+std::string day_words(const std::string& day) {
+  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto d = osb::parse_day(day);
+  if (!d || d->month < 1 || d->month > 12) return day;
+  return osb::short_day_label(day) + " " + months[d->month - 1];
+}
+
+// A room as people know it: its name ("Room A"), else its id.
+std::string room_words(const osb::Board& board, const std::string& id) {
+  const osb::Room* r = board.event.find_room(id);
+  return r && !r->name.empty() ? r->name : id;
+}
+
+// A string member of an answer, "" when it is missing or not a string.
+std::string text_of(const Json& j, const char* key) {
+  if (!j.is_object()) return "";
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+long long number_of(const Json& j, const char* key) {
+  if (!j.is_object()) return 0;
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<long long>() : 0;
+}
+
+std::string plural(long long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 int cmd_status(Context& c) {
   int code = kOk;
   const auto board = fetch_board(c, code);
@@ -334,6 +381,11 @@ int cmd_status(Context& c) {
   int cancelled = 0;
   for (const auto& t : board->talks) cancelled += t.state == osb::TalkState::Cancelled;
   std::printf("Talks: %d scheduled, %d cancelled\n", static_cast<int>(board->talks.size()) - cancelled, cancelled);
+  long long signups = 0, joined = 0;
+  for (const auto& s : board->lightning) signups += static_cast<long long>(s.signups.size());
+  for (const auto& g : board->groups) joined += g.joined;
+  std::printf("Lightning talks: %lld on %s · groups: %zu (%lld joined)\n", signups,
+              plural(static_cast<long long>(board->lightning.size()), "sheet", "sheets").c_str(), board->groups.size(), joined);
 
   const auto token = read_token();
   if (!token) {
@@ -399,7 +451,14 @@ int cmd_reset(Context& c) {
   if (!board->event.has_day(day)) return fail(kRefused, day + " is not a day of this event.");
   int n = 0;
   for (const auto& cell : board->cells) n += cell.day == day && cell.state == osb::CellState::Claimed;
-  std::printf("%d session%s on %s will be archived.\n", n, n == 1 ? "" : "s", day.c_str());
+  long long talks = 0, groups = 0;
+  for (const auto& s : board->lightning) talks += s.day == day ? static_cast<long long>(s.signups.size()) : 0;
+  for (const auto& g : board->groups) groups += g.day == day;
+  std::printf("%d session%s on %s will be archived", n, n == 1 ? "" : "s", day.c_str());
+  if (talks || groups)
+    std::printf(", with %s and %s", plural(talks, "lightning talk", "lightning talks").c_str(),
+                plural(groups, "evening group", "evening groups").c_str());
+  std::printf(".\n");
   std::fflush(stdout);
   if (!c.o.yes && !confirm("Reset " + day + "?")) {
     std::printf("Cancelled; nothing was changed.\n");
@@ -408,7 +467,8 @@ int cmd_reset(Context& c) {
   const auto r = c.node.call("POST", "/api/v1/days/" + encode_segment(day) + "/reset", "", *token);
   if (!r || r->status != 200) return report(r, c.node);
   const Json j = Json::parse(r->body, nullptr, false);
-  std::printf("Archived %lld session(s) of %s.\n", j.value("archived", 0LL), day.c_str());
+  std::printf("Archived %lld session(s), %lld lightning talk(s) and %lld evening group(s) of %s.\n", number_of(j, "archived"),
+              number_of(j, "signups"), number_of(j, "groups"), day.c_str());
   return kOk;
 }
 
@@ -473,17 +533,63 @@ int cmd_archive(Context& c) {
   Json j;
   if (int rc = staff_call(c, "GET", "/api/v1/archive?day=" + encode_segment(c.o.args[1]), "", j)) return rc;
   if (!j.is_object() || !j["claims"].is_array()) return fail(kRefused, "the node sent an unexpected archive.");
-  if (j["claims"].empty()) std::printf("Nothing in the archive for %s.\n", c.o.args[1].c_str());
+  // A node from before lightning talks and groups sends neither list.
+  const Json signups = j.value("signups", Json::array()), groups = j.value("groups", Json::array());
+  if (!signups.is_array() || !groups.is_array()) return fail(kRefused, "the node sent an unexpected archive.");
+  const bool empty = j["claims"].empty() && signups.empty() && groups.empty();
+  if (empty) std::printf("Nothing in the archive for %s.\n", c.o.args[1].c_str());
   // When each session left the board, in venue time (the node keeps UTC).
   int code = kOk;
-  const auto board = j["claims"].empty() ? std::nullopt : fetch_board(c, code);
+  const auto board = empty ? std::nullopt : fetch_board(c, code);
   const osb::VenueClock clock = board ? venue_clock(*board) : osb::VenueClock("");
   const std::string today = clock.now().day;
   for (const auto& a : j["claims"])
     std::printf("%-8s %s %-6s %s  %s (%s)  [%s]\n", a.value("reason", "").c_str(), a.value("start", "").c_str(),
                 a.value("room", "").c_str(), osb::venue_time_words(clock, a.value("at", ""), today).c_str(),
                 a.value("title", "").c_str(), a.value("host", "").c_str(), a.value("claim_id", "").c_str());
+  if (!signups.empty()) std::printf("Lightning talks:\n");
+  for (const auto& a : signups)
+    std::printf("%-8s %s sheet  %s  %s — %s  [%s]\n", text_of(a, "reason").c_str(), text_of(a, "start").c_str(),
+                osb::venue_time_words(clock, text_of(a, "at"), today).c_str(), text_of(a, "title").c_str(),
+                text_of(a, "speaker").c_str(), text_of(a, "signup_id").c_str());
+  if (!groups.empty()) std::printf("Evening groups:\n");
+  for (const auto& a : groups)
+    std::printf("%-8s %s  %s  %s · meet at %s · %lld of %lld · by %s  [%s]\n", text_of(a, "reason").c_str(),
+                text_of(a, "time").c_str(), osb::venue_time_words(clock, text_of(a, "at"), today).c_str(),
+                text_of(a, "title").c_str(), text_of(a, "where").c_str(), number_of(a, "joined"), number_of(a, "seats"),
+                text_of(a, "host").c_str(), text_of(a, "group_id").c_str());
   return kOk;
+}
+
+// The CSV of app/web (its columns unchanged, in its order: day, start, then the event's room
+// order), with "interest", "moved_from_room" and "moved_from_start" added at the end of each row.
+std::string sessions_csv(const osb::Event& event, std::vector<osb::Cell> claimed) {
+  auto room_index = [&](const std::string& id) {
+    for (std::size_t i = 0; i < event.rooms.size(); ++i)
+      if (event.rooms[i].id == id) return i;
+    return event.rooms.size();
+  };
+  std::stable_sort(claimed.begin(), claimed.end(), [&](const osb::Cell& a, const osb::Cell& b) {
+    if (a.day != b.day) return a.day < b.day;
+    if (a.start != b.start) return a.start < b.start;
+    return room_index(a.room) < room_index(b.room);
+  });
+  auto without_crlf = [](std::string s) {
+    if (s.size() >= 2 && s.compare(s.size() - 2, 2, "\r\n") == 0) s.resize(s.size() - 2);
+    return s;
+  };
+  const std::string head = osb::ics::csv(event, {});  // BOM and header row
+  std::string out = without_crlf(head);
+  for (const char* name : {"interest", "moved_from_room", "moved_from_start"}) out += "," + osb::ics::csv_field(name);
+  out += "\r\n";
+  for (const auto& cell : claimed) {
+    const std::string one = osb::ics::csv(event, {cell});
+    if (one.size() <= head.size()) continue;  // not a row csv() writes
+    out += without_crlf(one.substr(head.size()));
+    out += "," + osb::ics::csv_field(std::to_string(cell.interest)) + "," + osb::ics::csv_field(cell.moved_from_room) + "," +
+           osb::ics::csv_field(cell.moved_from_start) + "\r\n";
+  }
+  return out;
 }
 
 int cmd_export(Context& c) {
@@ -496,12 +602,18 @@ int cmd_export(Context& c) {
   for (const auto& cell : board->cells)
     if (cell.state == osb::CellState::Claimed) claimed.push_back(cell);
   std::string text;
+  long long signups = 0;
+  for (const auto& s : board->lightning) signups += static_cast<long long>(s.signups.size());
   if (c.o.format == "json") {
-    Json list = Json::array();
-    for (const auto& cell : claimed) list.push_back(osb::json::encode(cell));
-    text = list.dump(2) + "\n";
+    Json sessions = Json::array(), lightning = Json::array(), groups = Json::array();
+    for (const auto& cell : claimed) sessions.push_back(osb::json::encode(cell));
+    for (const auto& s : board->lightning) lightning.push_back(osb::json::encode(s));
+    for (const auto& g : board->groups) groups.push_back(osb::json::encode(g));
+    text = Json{{"event", osb::json::encode(board->event)}, {"sessions", sessions}, {"lightning", lightning}, {"groups", groups}}
+               .dump(2) +
+           "\n";
   } else if (c.o.format == "csv") {
-    text = osb::ics::csv(board->event, claimed);
+    text = sessions_csv(board->event, claimed);
   } else {
     osb::VenueClock clock(board->event.timezone);
     text = osb::ics::calendar(board->event, claimed, clock, c.node.url());
@@ -513,7 +625,231 @@ int cmd_export(Context& c) {
   std::ofstream out(c.o.out, std::ios::binary);
   out << text;
   if (!out.flush()) return fail(kUsage, "cannot write " + c.o.out + ".");
-  std::fprintf(stderr, "Wrote %zu session(s) to %s.\n", claimed.size(), c.o.out.c_str());
+  if (c.o.format == "json")
+    std::fprintf(stderr, "Wrote %zu session(s), %lld lightning talk(s) and %zu evening group(s) to %s.\n", claimed.size(),
+                 signups, board->groups.size(), c.o.out.c_str());
+  else
+    std::fprintf(stderr, "Wrote %zu session(s) to %s.\n", claimed.size(), c.o.out.c_str());
+  return kOk;
+}
+
+// [SECTION] Lightning talks, evening groups, moving a session (contract §4.3)
+
+const char* kLightningUsage =
+    "usage: openspace-admin lightning [DAY] | lightning remove SIGNUP_ID | lightning order DAY START SIGNUP_ID...";
+const char* kGroupsUsage = "usage: openspace-admin groups [DAY] | groups remove GROUP_ID";
+const char* kMoveUsage = "usage: openspace-admin move CLAIM_ID ROOM [START]";
+
+// DAY given on the command line: empty (all days) or a date of the event. Returns an exit code,
+// kOk when the day is fine.
+int check_day_arg(const osb::Board& board, const std::string& day, const char* usage) {
+  if (day.empty()) return kOk;
+  if (!osb::parse_day(day)) return fail(kUsage, day + " is not a day (YYYY-MM-DD); " + usage);
+  if (!board.event.has_day(day)) return fail(kRefused, day + " is not a day of this event.");
+  return kOk;
+}
+
+void print_sheet(const osb::Sheet& s, const osb::LocalTime& now) {
+  const auto closes = osb::parse_hhmm(s.closes);
+  const bool closed = s.day < now.day || (s.day == now.day && closes && now.minute >= *closes);
+  std::printf("%s %s · %d of %d · sign-up %s %s\n", s.start.c_str(), day_words(s.day).c_str(),
+              static_cast<int>(s.signups.size()), s.talks, closed ? "closed at" : "closes", s.closes.c_str());
+  if (s.signups.empty()) std::printf("  no one has signed up yet\n");
+  int n = 0;
+  for (const auto& x : s.signups) {
+    ++n;
+    std::printf("  %d. %s — %s  (%s)\n", x.position > 0 ? x.position : n, x.title.c_str(), x.speaker.c_str(),
+                x.signup_id.c_str());
+  }
+}
+
+int lightning_remove(Context& c) {
+  if (c.o.args.size() != 3) return fail(kUsage, kLightningUsage);
+  Json j;
+  if (int rc = staff_call(c, "DELETE", "/api/v1/lightning/" + encode_segment(c.o.args[2]), "", j)) return rc;
+  const Json signup = j.is_object() ? j.value("signup", Json::object()) : Json::object();
+  const Json sheet = j.is_object() ? j.value("sheet", Json::object()) : Json::object();
+  const long long left = sheet.is_object() && sheet.contains("signups") && sheet["signups"].is_array()
+                             ? static_cast<long long>(sheet["signups"].size())
+                             : 0;
+  std::printf("Removed %s by %s from the %s sheet of %s (it is in the archive); %lld of %lld places are taken now.\n",
+              quoted(text_of(signup, "title")).c_str(), text_of(signup, "speaker").c_str(), text_of(signup, "start").c_str(),
+              day_words(text_of(signup, "day")).c_str(), left, number_of(sheet, "talks"));
+  return kOk;
+}
+
+// lightning order DAY START ID... — each ID a signup_id, or a place number of the sheet as it is
+// now (signup ids are at least 8 characters, so "3 1 2" cannot be mistaken for ids).
+int lightning_order(Context& c) {
+  const auto& a = c.o.args;
+  if (a.size() < 5) return fail(kUsage, kLightningUsage);
+  const std::string& day = a[2];
+  const auto start_min = osb::parse_hhmm(a[3]);
+  if (!start_min) return fail(kUsage, a[3] + " is not a time (HH:MM); " + std::string(kLightningUsage));
+  const std::string start = osb::format_hhmm(*start_min);
+  if (!osb::parse_day(day)) return fail(kUsage, day + " is not a day (YYYY-MM-DD); " + std::string(kLightningUsage));
+  int code = kOk;
+  const auto token = staff_token_or_fail(code);
+  if (!token) return code;
+  const auto board = fetch_board(c, code);
+  if (!board) return code;
+  if (int rc = check_day_arg(*board, day, kLightningUsage)) return rc;
+  const osb::Sheet* sheet = nullptr;
+  for (const auto& s : board->lightning)
+    if (s.day == day && s.start == start) sheet = &s;
+  if (!sheet) return fail(kRefused, "there is no lightning-talk sheet at " + start + " on " + day + ".");
+  std::vector<std::string> order;
+  for (std::size_t i = 4; i < a.size(); ++i) {
+    const std::string& x = a[i];
+    const bool number = !x.empty() && x.size() <= 3 && x.find_first_not_of("0123456789") == std::string::npos;
+    if (!number) {
+      order.push_back(x);
+      continue;
+    }
+    const int place = std::stoi(x);
+    if (place < 1 || place > static_cast<int>(sheet->signups.size()))
+      return fail(kRefused, "the " + start + " sheet has no place " + x + "; it has " +
+                                std::to_string(sheet->signups.size()) + ".");
+    order.push_back(sheet->signups[static_cast<std::size_t>(place - 1)].signup_id);
+  }
+  // Said here in words; the node checks it again against the sheet as it is when the order arrives.
+  for (std::size_t i = 0; i < order.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k)
+      if (order[i] == order[k]) return fail(kRefused, order[i] + " is listed twice; list every talk of the sheet once.");
+  for (const auto& id : order) {
+    bool known = false;
+    for (const auto& s : sheet->signups) known = known || s.signup_id == id;
+    if (!known) return fail(kRefused, id + " is not on the " + start + " sheet of " + day + "; see openspace-admin lightning " + day + ".");
+  }
+  for (const auto& s : sheet->signups) {
+    bool listed = false;
+    for (const auto& id : order) listed = listed || id == s.signup_id;
+    if (!listed)
+      return fail(kRefused, "the order leaves out " + s.signup_id + " (" + quoted(s.title) +
+                                "); list every talk of the sheet exactly once.");
+  }
+  const auto r = c.node.call("PUT", "/api/v1/lightning/" + encode_segment(day) + "/" + encode_segment(start) + "/order",
+                             Json{{"order", order}}.dump(), *token);
+  if (!r || r->status != 200) return report(r, c.node);
+  Json j = Json::parse(r->body, nullptr, false);
+  if (!j.is_object() || !j.contains("sheet")) return fail(kRefused, "the node sent an unexpected answer to the new order.");
+  auto decoded = osb::json::decode_sheet(j["sheet"]);
+  if (auto* e = std::get_if<osb::Error>(&decoded)) return fail(kRefused, e->message);
+  std::printf("New order of the %s sheet of %s:\n", start.c_str(), day_words(day).c_str());
+  print_sheet(std::get<osb::Sheet>(decoded), venue_clock(*board).now());
+  return kOk;
+}
+
+int cmd_lightning(Context& c) {
+  const auto& a = c.o.args;
+  if (a.size() >= 2 && a[1] == "remove") return lightning_remove(c);
+  if (a.size() >= 2 && a[1] == "order") return lightning_order(c);
+  if (a.size() > 2) return fail(kUsage, kLightningUsage);
+  const std::string day = a.size() == 2 ? a[1] : "";
+  if (!day.empty() && !osb::parse_day(day)) return fail(kUsage, day + " is not a day (YYYY-MM-DD); " + std::string(kLightningUsage));
+  int code = kOk;
+  const auto board = fetch_board(c, code);
+  if (!board) return code;
+  if (int rc = check_day_arg(*board, day, kLightningUsage)) return rc;
+  if (board->lightning.empty()) {
+    std::printf("This event has no lightning-talk sheets ([[lightning]] in event.toml).\n");
+    return kOk;
+  }
+  const osb::LocalTime now = venue_clock(*board).now();
+  bool first = true;
+  for (const auto& s : board->lightning) {
+    if (!day.empty() && s.day != day) continue;
+    if (!first) std::printf("\n");
+    first = false;
+    print_sheet(s, now);
+  }
+  return kOk;
+}
+
+int groups_remove(Context& c) {
+  if (c.o.args.size() != 3) return fail(kUsage, kGroupsUsage);
+  Json j;
+  if (int rc = staff_call(c, "DELETE", "/api/v1/groups/" + encode_segment(c.o.args[2]), "", j)) return rc;
+  const Json g = j.is_object() ? j.value("group", Json::object()) : Json::object();
+  std::printf("Removed the group %s (%s, %s); it is in the archive and gone from the kiosks.\n",
+              quoted(text_of(g, "title")).c_str(), text_of(g, "time").c_str(), day_words(text_of(g, "day")).c_str());
+  return kOk;
+}
+
+int cmd_groups(Context& c) {
+  const auto& a = c.o.args;
+  if (a.size() >= 2 && a[1] == "remove") return groups_remove(c);
+  if (a.size() > 2) return fail(kUsage, kGroupsUsage);
+  const std::string day = a.size() == 2 ? a[1] : "";
+  if (!day.empty() && !osb::parse_day(day)) return fail(kUsage, day + " is not a day (YYYY-MM-DD); " + std::string(kGroupsUsage));
+  int code = kOk;
+  const auto board = fetch_board(c, code);
+  if (!board) return code;
+  if (int rc = check_day_arg(*board, day, kGroupsUsage)) return rc;
+  int shown = 0;
+  for (const auto& d : board->event.days) {
+    if (!day.empty() && d != day) continue;
+    bool header = false;
+    for (const auto& g : board->groups) {
+      if (g.day != d) continue;
+      if (!header) std::printf("%s%s\n", shown ? "\n" : "", day_words(d).c_str());
+      header = true;
+      ++shown;
+      std::printf("  %s · %s · meet at %s · %d of %d · by %s (%s)\n", g.time.c_str(), g.title.c_str(), g.where.c_str(),
+                  g.joined, g.seats, g.host.c_str(), g.group_id.c_str());
+      if (g.continues.empty()) continue;
+      std::string what = g.continues;
+      for (const auto& cell : board->cells)
+        if (cell.state == osb::CellState::Claimed && cell.claim_id == g.continues) what = quoted(cell.title);
+      std::printf("    continues the open space %s\n", what.c_str());
+    }
+  }
+  if (!shown) std::printf(day.empty() ? "No evening groups yet.\n" : "No evening groups on %s.\n", day_words(day).c_str());
+  return kOk;
+}
+
+// The room of the event named by `arg`: its id, else its id or name in any case ("a", "room a").
+// nullptr when none.
+const osb::Room* find_room_arg(const osb::Board& board, const std::string& arg) {
+  if (const osb::Room* r = board.event.find_room(arg)) return r;
+  auto lower = [](std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  for (const auto& r : board.event.rooms)
+    if (lower(r.id) == lower(arg) || lower(r.name) == lower(arg)) return &r;
+  return nullptr;
+}
+
+int cmd_move(Context& c) {
+  const auto& a = c.o.args;
+  if (a.size() != 3 && a.size() != 4) return fail(kUsage, kMoveUsage);
+  std::optional<int> start_min;
+  if (a.size() == 4) {
+    start_min = osb::parse_hhmm(a[3]);
+    if (!start_min) return fail(kUsage, a[3] + " is not a time (HH:MM); " + std::string(kMoveUsage));
+  }
+  int code = kOk;
+  const auto token = staff_token_or_fail(code);
+  if (!token) return code;
+  const auto board = fetch_board(c, code);
+  if (!board) return code;
+  const osb::Cell* from = nullptr;
+  for (const auto& cell : board->cells)
+    if (cell.state == osb::CellState::Claimed && cell.claim_id == a[1]) from = &cell;
+  if (!from) return fail(kRefused, "no session with claim_id " + a[1] + " is on the board.");
+  const osb::Room* room = find_room_arg(*board, a[2]);
+  if (!room) {
+    std::string rooms;
+    for (const auto& r : board->event.rooms) rooms += (rooms.empty() ? "" : ", ") + r.id;
+    return fail(kRefused, "there is no room " + a[2] + "; the rooms are " + rooms + ".");
+  }
+  const std::string start = start_min ? osb::format_hhmm(*start_min) : from->start;
+  const Json body{{"day", from->day}, {"room", room->id}, {"start", start}};
+  const auto r = c.node.call("POST", "/api/v1/claims/" + encode_segment(from->claim_id) + "/move", body.dump(), *token);
+  if (!r || r->status != 200) return report(r, c.node);
+  std::printf("Moved %s from %s %s to %s %s (%s).\n", quoted(from->title).c_str(), room_words(*board, from->room).c_str(),
+              from->start.c_str(), room_words(*board, room->id).c_str(), start.c_str(), day_words(from->day).c_str());
   return kOk;
 }
 
@@ -690,6 +1026,7 @@ int main(int argc, char** argv) {
       {"login", cmd_login},     {"logout", cmd_logout},     {"status", cmd_status},   {"reset", cmd_reset},
       {"block", cmd_block},     {"unblock", cmd_unblock},   {"remove", cmd_remove},   {"announce", cmd_announce},
       {"archive", cmd_archive}, {"export", cmd_export},     {"import-schedule", cmd_import_schedule},
+      {"lightning", cmd_lightning}, {"groups", cmd_groups}, {"move", cmd_move},
   };
   const auto it = commands.find(o.args[0]);
   if (it == commands.end()) return fail(kUsage, "unknown command " + o.args[0] + "; see openspace-admin --help");

@@ -366,9 +366,14 @@ int run_import_claims(int argc, char** argv) {
     }
     std::stringstream text;
     text << in.rdbuf();
-    const auto list = json::json::parse(text.str(), nullptr, false);
+    auto list = json::json::parse(text.str(), nullptr, false);
+    // `openspace-admin export --format json` writes {"event", "sessions", "lightning", "groups"}:
+    // its sessions are claims. A bare array of claims is taken too.
+    if (list.is_object() && list.contains("sessions")) list = json::json(list["sessions"]);
     if (!list.is_array()) {
-      std::fprintf(stderr, "openspace-node import-claims: %s must hold a JSON array of claims\n", a.file.c_str());
+      std::fprintf(stderr,
+                   "openspace-node import-claims: %s must hold a JSON array of claims (or an export with \"sessions\")\n",
+                   a.file.c_str());
       return 2;
     }
     // The earliest moment of the event makes every slot "upcoming" for --allow-past.

@@ -186,6 +186,11 @@ TEST_CASE("import-claims puts claims on the board with the API's rules") {
   CHECK(run({"openspace-node", "import-claims", "--config", site.config, good}) == 0);
   CHECK(run({"openspace-node", "import-claims", "--config", site.config}) == 2);
   CHECK(run({"openspace-node", "import-claims", "--config", site.config, site.dir.write("x.json", "{}")}) == 2);
+  // The file `openspace-admin export --format json` writes: its sessions are claims.
+  CHECK(run({"openspace-node", "import-claims", "--config", site.config, site.dir.write("export.json", R"({"event":{},
+    "sessions":[{"day":"2030-03-12","room":"B","start":"10:00","end":"11:00","state":"claimed","title":"Rust","host":"Ana",
+                 "description":"","claim_id":"import-0009","interest":3,"seq":9}],"lightning":[],"groups":[]})")}) == 0);
+  CHECK(store.cell_of_claim("import-0009"));
 }
 
 TEST_CASE("import-claims refuses ended slots unless --allow-past") {
