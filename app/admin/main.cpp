@@ -616,7 +616,8 @@ int cmd_export(Context& c) {
     text = sessions_csv(board->event, claimed);
   } else {
     osb::VenueClock clock(board->event.timezone);
-    text = osb::ics::calendar(board->event, claimed, clock, c.node.url());
+    // The sessions, lightning sheets and evening groups, as the node's /calendar.ics has them.
+    text = osb::ics::calendar(*board, osb::ics::CalendarParts{}, clock, c.node.url(), std::chrono::system_clock::now());
   }
   if (c.o.out.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -998,7 +998,10 @@ void get_web_board(Service& s, Call& c) {
     return;
   }
   const auto now = s.now();
-  if (not_modified(c, timed_etag(*snap->board, now))) return;
+  // The page also changes when a lightning sheet's sign-up closes (web::clock_key).
+  std::string etag = timed_etag(*snap->board, now);
+  etag.insert(etag.size() - 1, web::clock_key(snap->board->event, now));
+  if (not_modified(c, etag)) return;
   c.res.status = 200;
   c.res.set_content(web::board_page(*snap->board, web_day(snap->board->event, asked, now), now), "text/html; charset=utf-8");
 }
@@ -1015,14 +1018,14 @@ std::string base_url(const http::Request& req) {
 void get_calendar(Service& s, Call& c) {
   auto snap = s.board_snapshot();
   if (not_modified(c, *snap)) return;
-  std::vector<Cell> claimed;
-  for (const auto& cell : snap->board->cells)
-    if (cell.state == CellState::Claimed) claimed.push_back(cell);
   c.res.status = 200;
-  // ?talks=1: the conference's talks too, beside the open spaces.
-  const bool talks = c.req.get_param_value("talks") == "1";
-  c.res.set_content(ics::calendar(snap->board->event, claimed, talks ? snap->board->talks : std::vector<Talk>{}, s.clock,
-                                  base_url(c.req), std::chrono::system_clock::now()),
+  // The open spaces, the lightning sheets and the evening groups; ?lightning=0 / ?groups=0 leave
+  // those out, ?talks=1 adds the conference's talks (ics::CalendarParts).
+  ics::CalendarParts parts;
+  parts.talks = c.req.get_param_value("talks") == "1";
+  parts.lightning = c.req.get_param_value("lightning") != "0";
+  parts.groups = c.req.get_param_value("groups") != "0";
+  c.res.set_content(ics::calendar(*snap->board, parts, s.clock, base_url(c.req), std::chrono::system_clock::now()),
                     "text/calendar; charset=utf-8");
 }
 

@@ -246,8 +246,15 @@ std::string calendar(const Event& event, const std::vector<Cell>& claimed, const
   return calendar(event, claimed, {}, clock, base_url, dtstamp);
 }
 
-std::string calendar(const Event& event, const std::vector<Cell>& claimed, const std::vector<Talk>& talks,
-                     const VenueClock& clock, const std::string& base_url, TimePoint dtstamp) {
+namespace {
+
+const std::vector<Talk> kNoTalks;
+const std::vector<Sheet> kNoSheets;
+const std::vector<Group> kNoGroups;
+
+std::string write_calendar(const Event& event, const std::vector<Cell>& claimed, const std::vector<Talk>& talks,
+                           const std::vector<Sheet>& sheets_in, const std::vector<Group>& groups_in, const VenueClock& clock,
+                           const std::string& base_url, TimePoint dtstamp) {
   const std::string zone = calendar_zone_name(event);
   std::string out;
   out += "BEGIN:VCALENDAR\r\n";
@@ -304,6 +311,87 @@ std::string calendar(const Event& event, const std::vector<Cell>& claimed, const
     out += "END:VEVENT\r\n";
   }
 
+  // Lightning sheets and evening groups: instants from the day and minute, so an end after
+  // midnight lands on the next day with that day's offset.
+  auto when_at = [&](TimePoint tp) {
+    if (zone.empty()) return ":" + utc_datetime(tp);
+    return tzid + ":" + ics_datetime(tp, clock.utc_offset_seconds(tp));
+  };
+  std::string base = base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  // The board page of that day, at its lightning or evening section.
+  auto day_url = [&](const std::string& day, const char* anchor) {
+    if (!base.empty()) out += fold_line("URL:" + base + "/?day=" + day + "#" + anchor);
+  };
+
+  std::vector<const Sheet*> sheets;
+  for (const auto& sh : sheets_in) sheets.push_back(&sh);
+  std::stable_sort(sheets.begin(), sheets.end(), [](const Sheet* a, const Sheet* b) {
+    return a->day != b->day ? a->day < b->day : a->start < b->start;
+  });
+  for (const Sheet* sh : sheets) {
+    const auto start = parse_hhmm(sh->start);
+    if (!start || !parse_day(sh->day) || sh->talks <= 0 || sh->minutes < 0) continue;
+    const TimePoint begin = clock.to_utc(sh->day, *start);
+    std::vector<const LightningSignup*> lineup;
+    for (const auto& x : sh->signups) lineup.push_back(&x);
+    std::stable_sort(lineup.begin(), lineup.end(), [](auto* a, auto* b) { return a->position < b->position; });
+    std::string description;
+    for (std::size_t i = 0; i < lineup.size(); ++i)
+      description += (i ? "\n" : "") + std::to_string(i + 1) + " · " + format_hhmm((*start + static_cast<int>(i) * sh->minutes) % 1440) +
+                     " · " + lineup[i]->title + " — " + lineup[i]->speaker;
+    if (lineup.empty()) description = "No talks signed up yet.";
+    description += "\n\n" + std::to_string(sh->talks) + (sh->talks == 1 ? " talk" : " talks") + " of " +
+                   std::to_string(sh->minutes) + (sh->minutes == 1 ? " minute" : " minutes") + " · ";
+    if (sh->full())
+      description += "Full: all " + std::to_string(sh->talks) + " places are taken.";
+    else
+      description += std::to_string(lineup.size()) + " of " + std::to_string(sh->talks) +
+                     " places taken · sign up at any board until " + sh->closes + ".";
+    out += "BEGIN:VEVENT\r\n";
+    out += fold_line("UID:lightning-" + sh->day + "-" + sh->start.substr(0, 2) + sh->start.substr(3, 2) + "@openspace-board");
+    out += "DTSTAMP:" + stamp + kCrlf;
+    out += fold_line("DTSTART" + when_at(begin));
+    out += fold_line("DTEND" + when_at(begin + std::chrono::minutes{sh->talks * sh->minutes}));
+    out += fold_line("SUMMARY:Lightning talks");
+    out += fold_line("DESCRIPTION:" + escape_text(description));
+    day_url(sh->day, "lightning");
+    out += "END:VEVENT\r\n";
+  }
+
+  std::vector<const Group*> groups;
+  for (const auto& g : groups_in)
+    if (!g.removed && !g.group_id.empty()) groups.push_back(&g);
+  std::stable_sort(groups.begin(), groups.end(), [](const Group* a, const Group* b) {
+    if (a->day != b->day) return a->day < b->day;
+    if (a->time != b->time) return a->time < b->time;
+    if (a->title != b->title) return a->title < b->title;
+    return a->group_id < b->group_id;
+  });
+  for (const Group* g : groups) {
+    const auto time = parse_hhmm(g->time);
+    if (!time || !parse_day(g->day)) continue;
+    const TimePoint begin = clock.to_utc(g->day, *time);
+    std::string description = std::to_string(g->joined) + " of " + std::to_string(g->seats) + " going · by " + g->host;
+    if (!g->continues.empty())
+      for (const auto& c : claimed)
+        if (c.state == CellState::Claimed && c.claim_id == g->continues) {
+          description += "\nContinues “" + c.title + "”";
+          break;
+        }
+    description += g->full() ? "\nFull." : "\nJoin at any board.";
+    out += "BEGIN:VEVENT\r\n";
+    out += fold_line("UID:group-" + escape_text(g->group_id) + "@openspace-board");
+    out += "DTSTAMP:" + stamp + kCrlf;
+    out += fold_line("DTSTART" + when_at(begin));
+    out += fold_line("DTEND" + when_at(begin + std::chrono::minutes{kGroupMinutes}));
+    out += fold_line("SUMMARY:" + escape_text(g->title));
+    out += fold_line("DESCRIPTION:" + escape_text(description));
+    out += fold_line("LOCATION:" + escape_text(g->where));
+    day_url(g->day, "tonight");
+    out += "END:VEVENT\r\n";
+  }
+
   // Talks (already in start order from the node). Venue-local "YYYY-MM-DDTHH:MM" -> the instant.
   auto talk_instant = [&](const std::string& local) -> std::optional<TimePoint> {
     if (local.size() != 16 || local[10] != 'T' || !parse_day(local.substr(0, 10))) return std::nullopt;
@@ -341,6 +429,20 @@ std::string calendar(const Event& event, const std::vector<Cell>& claimed, const
   }
   out += "END:VCALENDAR\r\n";
   return out;
+}
+
+}  // namespace
+
+std::string calendar(const Event& event, const std::vector<Cell>& claimed, const std::vector<Talk>& talks,
+                     const VenueClock& clock, const std::string& base_url, TimePoint dtstamp) {
+  return write_calendar(event, claimed, talks, kNoSheets, kNoGroups, clock, base_url, dtstamp);
+}
+
+std::string calendar(const Board& board, const CalendarParts& parts, const VenueClock& clock, const std::string& base_url,
+                     TimePoint dtstamp) {
+  return write_calendar(board.event, board.cells, parts.talks ? board.talks : kNoTalks,
+                        parts.lightning ? board.lightning : kNoSheets, parts.groups ? board.groups : kNoGroups, clock,
+                        base_url, dtstamp);
 }
 
 // [SECTION] csv()

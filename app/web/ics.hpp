@@ -1,4 +1,5 @@
-// Open Space Board — iCalendar (RFC 5545) and CSV exports of claimed sessions (and talks).
+// Open Space Board — iCalendar (RFC 5545) and CSV exports of claimed sessions (and lightning
+// talks, evening groups and scheduled talks).
 // ICS: CRLF line ends, lines folded at 75 octets (never inside a UTF-8 sequence), `,;\` and
 // newlines escaped, stable UIDs (from claim_id), times in the venue's zone with a VTIMEZONE.
 // CSV: UTF-8 with a header row, every field quoted, formula injection neutralised.
@@ -25,6 +26,29 @@ std::string calendar(const Event& event, const std::vector<Cell>& claimed, const
 // talk's id), a cancelled one with STATUS:CANCELLED so subscribed calendars mark it.
 std::string calendar(const Event& event, const std::vector<Cell>& claimed, const std::vector<Talk>& talks,
                      const VenueClock& clock, const std::string& base_url, std::chrono::system_clock::time_point dtstamp);
+
+// GET /calendar.ics: what of the board goes in. The open spaces always; the day's lightning-talk
+// sheets and the evening groups by default, since attendees make them on the board itself just
+// like the sessions (`?lightning=0`, `?groups=0` leave them out); the conference's talks only
+// when asked (`?talks=1`), since they are the imported programme people have elsewhere already.
+struct CalendarParts {
+  bool talks = false;
+  bool lightning = true;
+  bool groups = true;
+};
+
+// The whole board: its claimed sessions, then each day's lightning sheets (one VEVENT per sheet,
+// "Lightning talks", DTSTART the sheet's start, DTEND start + talks × minutes, DESCRIPTION the
+// numbered line-up; UID lightning-{day}-{HHMM}@openspace-board), then the evening groups (SUMMARY
+// the title, LOCATION where to meet, two hours from their time; UID group-{group_id}@…), then
+// the talks, each part as `parts` says.
+std::string calendar(const Board& board, const CalendarParts& parts, const VenueClock& clock, const std::string& base_url,
+                     std::chrono::system_clock::time_point dtstamp);
+
+// How long a group's VEVENT lasts. A group has a start time only; RFC 5545 3.6.1 makes an
+// event without DTEND or DURATION end at its start, which calendar programs show as a zero-length
+// mark that is easy to miss. Two hours covers a dinner or a walk.
+inline constexpr int kGroupMinutes = 120;
 
 std::string csv(const Event& event, const std::vector<Cell>& claimed);
 

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/node_harness.hpp"
 
@@ -69,6 +70,7 @@ int main() {
   NodeOptions options;
   options.days = {local_day(1), local_day(2)};
   options.extra_kiosks = 0;
+  options.extra_event_toml = "\n[[lightning]]\nstart = \"17:30\"\ntalks = 3\nminutes = 5\n";
   NodeHarness node(options);
   const std::string day = node.days()[0];
   const std::string evil = "<img src=x onerror=alert(1)>";
@@ -78,6 +80,32 @@ int main() {
   check(r.status == 201, "claim posted (status " + std::to_string(r.status) + ")");
   r = node.post("/api/v1/claims", NodeHarness::claim_body("browser-0002", day, "B", "11:00", evil, "Łukasz"), node.token("room-b"));
   check(r.status == 201, "claim with a markup title posted (status " + std::to_string(r.status) + ")");
+
+  // Contract §4.3: a lightning talk (markup in its title), an "I'll come", a move, two groups.
+  const std::string kiosk = node.token("room-a");
+  auto signup = [&](const std::string& id, const std::string& title, const std::string& speaker) {
+    return node.post("/api/v1/lightning",
+                     nlohmann::json{{"signup_id", id}, {"day", day}, {"start", "17:30"}, {"title", title}, {"speaker", speaker}}.dump(),
+                     kiosk);
+  };
+  auto new_group = [&](const std::string& id, const std::string& time, const std::string& title, int seats,
+                       const std::string& continues) {
+    nlohmann::json g = {{"group_id", id}, {"day", day}, {"time", time}, {"title", title},
+                        {"where", "Main entrance"}, {"seats", seats}, {"host", "Ana"}};
+    if (!continues.empty()) g["continues"] = continues;
+    return node.post("/api/v1/groups", g.dump(), kiosk);
+  };
+  r = signup("lt-browser-0001", "Emacs <b>fast</b>", "Ana");
+  check(r.status == 201, "lightning talk signed up (status " + std::to_string(r.status) + ")");
+  r = node.post("/api/v1/claims/browser-0001/interest", R"({"interest_id":"interest-browser-1"})", kiosk);
+  check(r.status == 200, "an I'll come counted (status " + std::to_string(r.status) + ")");
+  r = node.post("/api/v1/claims/browser-0001/move", nlohmann::json{{"day", day}, {"room", "C"}, {"start", "11:00"}}.dump(),
+                node.staff_token());
+  check(r.status == 200, "the session moved to room C 11:00 (status " + std::to_string(r.status) + ")");
+  r = new_group("group-browser-1", "19:30", "Dinner: Thai", 2, "browser-0001");
+  check(r.status == 201, "a group continuing the session created (status " + std::to_string(r.status) + ")");
+  r = new_group("group-browser-2", "20:00", "Board games", 4, "");
+  check(r.status == 201, "a second group created (status " + std::to_string(r.status) + ")");
 
   const auto board = dump_dom(chromium, profiles.file("board"), node.url() + "/");
   if (board.exit_code != 0 && board.dom.empty()) {
@@ -96,6 +124,16 @@ int main() {
   check(!contains(board.dom, "<img"), "no <img> element came from the title");
   check(contains(board.dom, "aria-current=\"page\""), "the shown day is marked in the day tabs");
   check(contains(board.dom, "data-live=\"polling\""), "the live-update script ran and is long-polling");
+  check(contains(board.dom, "<h2 id=\"h-lightning\">Lightning talks</h2>"), "the board has a lightning-talk section");
+  check(contains(board.dom, "1 of 3 · 2 places free · sign-up until 17:30"), "the sheet says how many places are free");
+  check(contains(board.dom, "1 · 17:30 ·</span> <span class=\"what\">Emacs &lt;b&gt;fast&lt;/b&gt;</span>"),
+        "the line-up shows the talk, its markup as text");
+  check(!contains(board.dom, "<b>fast"), "no <b> element came from the talk's title");
+  check(contains(board.dom, "1 coming"), "the moved session shows its interest");
+  check(contains(board.dom, "Moved here from Room A at 10:00"), "the moved session says where it came from");
+  check(contains(board.dom, "Moved to Room C at 11:00"), "the cell it left says where it went");
+  check(contains(board.dom, "0 of 2 going · by Ana") && contains(board.dom, "Meet at Main entrance"), "the groups are listed");
+  check(contains(board.dom, "continues <a href=\"/s/browser-0001\">“Packaging BoF”</a>"), "a group says which session it continues");
 
   const auto session = dump_dom(chromium, profiles.file("session"), node.url() + "/s/browser-0002");
   check(session.exit_code == 0, "chromium dumped /s/browser-0002");
@@ -124,11 +162,31 @@ int main() {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the condition's polling interval
     auto c = node.post("/api/v1/claims", NodeHarness::claim_body("browser-0003", day, "C", "10:00", "Patched in place", "Zoë"),
                        node.token("room-a"));
-    if (c.status == 201) live_seq = c.json().at("seq").get<long long>();
+    if (c.status != 201) return;
+    // Then a lightning talk, a group filled, one added, one removed and another "I'll come":
+    // each applied in place too. live_seq ends as the last change's seq.
+    const std::vector<HttpReply> more = {
+        signup("lt-browser-0002", "Vim, quickly", "Bo"),
+        node.post("/api/v1/groups/group-browser-1/join", R"({"join_id":"join-browser-1"})", kiosk),
+        node.post("/api/v1/groups/group-browser-1/join", R"({"join_id":"join-browser-2"})", kiosk),
+        new_group("group-browser-3", "19:00", "Walk <i>by</i> the river", 6, ""),
+        node.del("/api/v1/groups/group-browser-2", node.staff_token()),
+        node.post("/api/v1/claims/browser-0001/interest", R"({"interest_id":"interest-browser-2"})", kiosk)};
+    for (const auto& m : more)
+      if (m.status != 200 && m.status != 201) return;
+    live_seq = more.back().json().at("seq").get<long long>();
   });
   const auto live = dump_dom(chromium, profiles.file("live"), node.url() + "/", "--virtual-time-budget=3000");
   claimer.join();
-  check(live_seq > 0, "a claim was made while the page was open");
+  check(live_seq > 0, "a claim, a sign-up, joins, a new group, a removal and an I'll come were made while the page was open");
+  check(contains(live.dom, "2 · 17:35 ·</span> <span class=\"what\">Vim, quickly</span>"), "the new lightning talk is in the line-up");
+  check(contains(live.dom, "2 of 3 · 1 place free"), "the sheet's count follows");
+  check(contains(live.dom, "<b>Full:</b> all 2 seats taken · by Ana"), "the filled group says Full");
+  check(contains(live.dom, "Walk &lt;i&gt;by&lt;/i&gt; the river") && !contains(live.dom, "<i>by"),
+        "the new group is shown, its markup as text");
+  check(live.dom.find("Walk &lt;i&gt;") < live.dom.find("Dinner: Thai"), "the new group is in time order");
+  check(!contains(live.dom, "Board games"), "the removed group is gone");
+  check(contains(live.dom, "2 coming"), "the interest count follows");
   check(contains(live.dom, "Patched in place") && contains(live.dom, "by Zoë"), "the open page shows it without a reload");
   check(contains(live.dom, "data-seq=\"" + std::to_string(live_seq) + "\""), "the script applied the change in place");
   check(contains(live.dom, "href=\"/s/browser-0003\"") && contains(live.dom, "id=\"c-C-1000\""),

@@ -21,7 +21,8 @@ cal = icalendar.Calendar.from_ical(raw)
 tz = [c for c in cal.walk("VTIMEZONE")]
 assert len(tz) == 1 and str(tz[0]["TZID"]) == "America/New_York", tz
 events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
-assert set(events) == {"claim-0001@openspace-board", "claim-0002@openspace-board"}, events.keys()
+assert set(events) == {"claim-0001@openspace-board", "claim-0002@openspace-board",
+                       "lightning-2030-03-09-1730@openspace-board", "group-group-0001@openspace-board"}, events.keys()
 
 a = events["claim-0001@openspace-board"]
 assert str(a["SUMMARY"]) == "Packaging BoF"
@@ -42,4 +43,25 @@ start = b.decoded("DTSTART")
 end = b.decoded("DTEND")
 assert start.astimezone(timezone.utc) == datetime(2030, 3, 11, 18, 0, tzinfo=timezone.utc), start
 assert (end - start).total_seconds() == 3600
+
+# The lightning sheet: 17:30 EST for 12 talks of 5 minutes, the numbered line-up.
+lt = events["lightning-2030-03-09-1730@openspace-board"]
+assert str(lt["SUMMARY"]) == "Lightning talks"
+start = lt.decoded("DTSTART")
+assert start.astimezone(timezone.utc) == datetime(2030, 3, 9, 22, 30, tzinfo=timezone.utc), start
+assert (lt.decoded("DTEND") - start).total_seconds() == 60 * 60
+desc = str(lt["DESCRIPTION"])
+assert desc.startswith("1 · 17:30 · Emacs; in 5, minutes — Юлия\n2 · 17:35 · Vim \\ 😀 — Łukasz\n\n"), desc
+assert "2 of 12 places taken" in desc, desc
+assert str(lt["URL"]) == "http://127.0.0.1:8080/?day=2030-03-09#lightning"
+
+# The group: 23:30 EDT for two hours, so it ends on the next day.
+g = events["group-group-0001@openspace-board"]
+assert str(g["SUMMARY"]) == "Dinner, then a walk", str(g["SUMMARY"])
+assert str(g["LOCATION"]) == "Main entrance; by the café", str(g["LOCATION"])
+assert str(g["DESCRIPTION"]) == "5 of 8 going · by Σοφία\nContinues “Async IO Q&A; part 1, maybe”\nJoin at any board.", str(g["DESCRIPTION"])
+start = g.decoded("DTSTART")
+end = g.decoded("DTEND")
+assert start.astimezone(timezone.utc) == datetime(2030, 3, 12, 3, 30, tzinfo=timezone.utc), start
+assert (end - start).total_seconds() == 2 * 3600
 print("ok:", len(events), "events parsed")
