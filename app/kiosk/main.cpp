@@ -33,7 +33,10 @@ int usage(int code) {
                "                     that is behind the node, refused as taken), edit (a typo in the middle\n"
                "                     of a title mended with the ◀ key), talks (the list of a slot's scheduled talks),\n"
                "                     schedule (staff panel, the programme's last import), online (the\n"
-               "                     board once the node has answered)\n"
+               "                     board once the node has answered), lightning (the sign-up sheet),\n"
+               "                     signup (its dialog, typed), tonight (the evening groups), session (the\n"
+               "                     detail of the session most people will come to), crowded (staff: a\n"
+               "                     session over its room's seats, with the larger rooms to move it to)\n"
                "  --pin PIN          the staff PIN --scene staff types (default: the sample's 2468)\n"
                "  --shrink N         halve the screenshot N times\n");
   return code;

@@ -186,13 +186,33 @@ StepFn settle(int frames) {
   return [left](SceneContext& c) { return !c.backend.input_busy() && --*left <= 0; };
 }
 
+// Taps the claimed cell of the shown day with the most "I'll come" (the crowded one, if any)
+// until `want` shows.
+StepFn tap_most_wanted_cell(ui::debug::Screen want) {
+  auto frames = std::make_shared<int>(0);
+  return [want, frames](SceneContext& c) {
+    if (ui::debug::screen(c.ui) == want) return true;
+    if (c.backend.input_busy() || (*frames)-- > 0) return false;
+    const Cell* best = nullptr;
+    for (const Cell& cell : c.view.board.cells)
+      if (cell.state == CellState::Claimed && (!best || cell.interest > best->interest) && ui::debug::cell_rect(c.ui, cell.key()))
+        best = &cell;
+    if (!best) return false;
+    const auto r = ui::debug::cell_rect(c.ui, best->key());
+    c.backend.synthetic_tap(r->cx(), r->cy());
+    *frames = 6;
+    return false;
+  };
+}
+
 }  // namespace
 
 // [SECTION] Scenes
 
 bool Scene::known(const std::string& name) {
   return name == "claim" || name == "confirmation" || name == "offline" || name == "staff" || name == "lost" ||
-         name == "edit" || name == "talks" || name == "schedule" || name == "online";
+         name == "edit" || name == "talks" || name == "schedule" || name == "online" || name == "lightning" ||
+         name == "signup" || name == "tonight" || name == "session" || name == "crowded";
 }
 
 std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& staff_pin) {
@@ -250,6 +270,47 @@ std::unique_ptr<Scene> Scene::make(const std::string& name, const std::string& s
     add("staff panel opens", wait_screen(S::StaffPanel));
     add("open the schedule tab", tap_labelled(ui::tr("staff.tab_schedule")));
     add("the last import arrives", [](SceneContext& c) { return c.view.schedule.known && !c.view.staff_busy; });
+    add("settle", settle(3));
+  } else if (name == "lightning" || name == "signup") {
+    add("the node answers", wait_connection(ui::Connection::Online));
+    add("open the lightning talks tab", tap_labelled("tab lightning"));
+    add("the sheet shows", wait_screen(S::Lightning));
+    if (name == "signup") {
+      add("tap Sign up", tap_labelled("sign up "));
+      add("the sign-up dialog opens", wait_screen(S::ClaimDialog));
+      add("type the title", type_into(0, "Ten years of open spaces"));
+      add("move to the speaker field", tap_next_field(1));
+      add("type the speaker", type_into(1, "Amara"));
+    }
+    add("settle", settle(3));
+  } else if (name == "tonight") {
+    add("the node answers", wait_connection(ui::Connection::Online));
+    add("open the Tonight tab", tap_labelled("tab tonight"));
+    add("the groups show", wait_screen(S::Tonight));
+    add("settle", settle(3));
+  } else if (name == "session") {
+    add("the node answers", wait_connection(ui::Connection::Online));
+    add("tap the session most people want to come to", tap_most_wanted_cell(S::Session));
+    add("settle", settle(3));
+  } else if (name == "crowded") {
+    add("the node answers", wait_connection(ui::Connection::Online));
+    add("long press on the clock", long_press_clock());
+    add("type the PIN", type_pin(staff_pin));
+    add("staff panel opens", wait_screen(S::StaffPanel));
+    add("tap the crowded session", [](SceneContext& c) {
+      if (!ui::debug::move_choices(c.ui).empty()) return true;
+      if (c.backend.input_busy()) return false;
+      for (const Cell& cell : c.view.board.cells) {
+        if (cell.state != CellState::Claimed) continue;
+        const Room* room = c.view.board.event.find_room(cell.room);
+        if (!room || room->capacity <= 0 || cell.interest <= room->capacity) continue;
+        if (const auto r = ui::debug::cell_rect(c.ui, cell.key())) {
+          c.backend.synthetic_tap(r->cx(), r->cy());
+          return false;
+        }
+      }
+      return false;
+    });
     add("settle", settle(3));
   } else if (name == "lost") {
     // A claim made on this board while it was behind the node: the cell was taken elsewhere.

@@ -113,7 +113,10 @@ float draw_section(Frame& f, const ImRect& area, const std::string& heading, con
   const float row = f.px(60) + f.px(48) + f.px(20);
   std::size_t shown = 0;
   for (const SessionLine& l : lines) {
-    if (y + row > area.Max.y && shown > 0) {  // what does not fit is counted, never drawn over the footer
+    // What does not fit is counted, never drawn over what is below: the "and N more" line needs
+    // its own room unless this is the last row.
+    const bool last = shown + 1 == lines.size();
+    if (shown > 0 && y + row + (last ? 0.0f : f.px(60)) > area.Max.y) {
       draw_text_in(f, fonts().header, ImRect(area.Min.x, y, area.Max.x, y + f.px(52)), theme::text,
                    tr("hallway.and_more", {{"n", std::to_string(lines.size() - shown)}}));
       y += f.px(60);

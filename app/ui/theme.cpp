@@ -74,6 +74,8 @@ const ImWchar kSymbolRanges[] = {
     0x2190, 0x21FF,  // arrows (⇧)
     0x2300, 0x23FF,  // ⌫
     0x25A0, 0x25FF,  // geometric shapes (▶ ▸ ● ○ ◐)
+    0x2605, 0x2605,  // ★ ("I'll come")
+    0x26A0, 0x26A0,  // ⚠ (a session over its room's seats)
     0x2713, 0x2713,  // ✓
     0,
 };

@@ -3,7 +3,9 @@
 # room board (landscape, portrait), claim dialog with keyboard, confirmation with QR, offline,
 # lost claim, staff panel, hallway, a typo mended mid-title, a kiosk started with the node down,
 # a twelve-slot day late in the evening (past slots folded), and the board in German, French and
-# Spanish, and the scheduled talks next door (a line under each slot, the list of one slot).
+# Spanish, the scheduled talks next door (a line under each slot, the list of one slot), the
+# lightning-talk sheet and its sign-up, tonight's groups, a session's detail with "I'll come",
+# the staff's crowded mark with larger rooms, and a moved session.
 # Writes docs/screenshots/*.png.
 #   tests/bench/kiosk_screenshots.sh            BUILD_DIR (default build) names the build folder.
 # The event's time zone is chosen so that it is early afternoon at the venue right now: the board
@@ -51,27 +53,33 @@ backchannel = "#pycon"
 [[rooms]]
 id = "A"
 name = "Room A"
+capacity = 30
 where = "Level 2, beside registration"
 [[rooms]]
 id = "B"
 name = "Room B"
+capacity = 20
 where = "Level 2, end of the hall"
 [[rooms]]
 id = "C"
 name = "Room C"
+capacity = 40
 where = "Level 3, by the stairs"
 [[rooms]]
 id = "D"
 name = "Room D"
+capacity = 80
 where = "Level 3, garden side"
 [[rooms]]
 id = "E"
 name = "Room E"
+capacity = 150
 where = "Ground floor, café"
 TOML
 for s in 09 10 11 13 14 15 16 17; do
   printf '[[slots]]\nstart = "%s:00"\nend = "%02d:00"\n' "$s" $((10#$s + 1)) >> "$WORK/event.toml"
 done
+printf '[[lightning]]\nstart = "18:00"\ntalks = 12\nminutes = 5\ncloses = "17:55"\n' >> "$WORK/event.toml"
 PIN_HASH=$("$NODE" hash-pin 2468)
 cat > "$WORK/node.toml" <<TOML
 [node]
@@ -119,6 +127,26 @@ curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" -H 'Content-Type
   --data '{"label":"Lightning talks"}' "$URL/api/v1/cells/$TODAY/E/15:00/block"
 curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' \
   --data '{"text":"Dinner groups meet at 18:00 by the registration desk."}' "$URL/api/v1/announcement"
+
+# The evening: lightning talks signed up, two groups, and more "I'll come" for the Async IO Q&A
+# than Room B's 20 seats.
+post() {  # token path json
+  curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' --data "$3" "$URL$2"
+}
+n=0
+for t in "Emacs in five minutes|Ana Ruiz" "My first CPython patch|Chen Wei" "Why CRDTs are fun|Łukasz" \
+         "Accessibility checks in CI|Amara" "A tiny Forth in Python|Søren"; do
+  n=$((n + 1))
+  post $T1 /api/v1/lightning "{\"signup_id\":\"seed-talk-$n\",\"day\":\"$TODAY\",\"start\":\"18:00\",\"title\":\"${t%|*}\",\"speaker\":\"${t#*|}\"}"
+done
+ASYNC_ID=$(curl -fsS "$URL/api/v1/board" | python3 -c 'import json,sys; print(next(c["claim_id"] for c in json.load(sys.stdin)["cells"] if c.get("title") == "Async IO Q&A"))')
+post $T1 /api/v1/groups "{\"group_id\":\"seed-group-1\",\"day\":\"$TODAY\",\"time\":\"19:30\",\"title\":\"Dinner: Async IO, continued\",\"where\":\"Main entrance\",\"seats\":8,\"host\":\"Σοφία\",\"continues\":\"$ASYNC_ID\"}"
+post $T2 /api/v1/groups "{\"group_id\":\"seed-group-2\",\"day\":\"$TODAY\",\"time\":\"20:00\",\"title\":\"Board games\",\"where\":\"Café, ground floor\",\"seats\":4,\"host\":\"Søren\"}"
+for j in 1 2 3 4 5; do post $T2 /api/v1/groups/seed-group-1/join "{\"join_id\":\"seed-join-1-$j\"}"; done
+for j in 1 2 3 4; do post $T1 /api/v1/groups/seed-group-2/join "{\"join_id\":\"seed-join-2-$j\"}"; done
+for j in $(seq 1 26); do
+  post "screenshot-token-seed-$(( j % 2 + 1 ))" "/api/v1/claims/$ASYNC_ID/interest" "{\"interest_id\":\"seed-interest-$j\"}"
+done
 
 # The conference's programme next door (frab schedule.xml; dates without an offset are venue
 # time): talks beside the open spaces today; imported twice, the second time without one talk,
@@ -194,6 +222,16 @@ UI_LANGUAGE=de shot board-de 1920x1080 "$(UI_LANGUAGE=de kiosk_config board-de r
 UI_LANGUAGE=fr shot claim-dialog-fr 1920x1080 "$(UI_LANGUAGE=fr kiosk_config claim-fr room-a room A screenshot-token-room-a)" --scene claim
 UI_THEME=light shot room-board-light 1920x1080 "$(UI_THEME=light kiosk_config light room-a room A screenshot-token-room-a)"
 UI_LANGUAGE=es shot hallway-es 1920x1080 "$(UI_LANGUAGE=es kiosk_config hallway-es hallway-1 hallway "" screenshot-token-hallway)"
+
+# Lightning talks, evening groups, a session's detail, the crowded mark for staff; then a move.
+shot lightning 1920x1080 "$(kiosk_config lightning room-a room A screenshot-token-room-a)" --scene lightning
+shot lightning-signup 1920x1080 "$(kiosk_config signup room-a room A screenshot-token-room-a)" --scene signup
+shot tonight 1920x1080 "$(kiosk_config tonight room-a room A screenshot-token-room-a)" --scene tonight
+shot session-detail 1920x1080 "$(kiosk_config session room-a room A screenshot-token-room-a)" --scene session
+shot crowded-staff 1920x1080 "$(kiosk_config crowded room-a room A screenshot-token-room-a)" --scene crowded --pin 2468
+curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' \
+  --data "{\"day\":\"$TODAY\",\"room\":\"E\",\"start\":\"14:00\"}" "$URL/api/v1/claims/$ASYNC_ID/move"
+shot moved 1920x1080 "$(kiosk_config moved room-b room B screenshot-token-room-b)"
 
 # Lost: this replica learns the board, then another board takes the cell this one will claim.
 LOST=$(kiosk_config lost room-a room A screenshot-token-room-a)
