@@ -372,10 +372,34 @@ KioskConfig load_kiosk_config(const std::string& path) {
   else kr.fail_key("mode", "\"" + mode + "\" must be \"room\" or \"hallway\"");
   c.room = kr.str("room", "");
   if (c.mode == KioskMode::Room && c.room.empty()) kr.fail_key("room", "is missing (a room kiosk shows its own room first)");
-  c.node_url = kr.str("node");
-  if (c.node_url.rfind("http://", 0) != 0 && c.node_url.rfind("https://", 0) != 0)
-    kr.fail_key("node", "\"" + c.node_url + "\" must start with http:// or https://");
-  while (!c.node_url.empty() && c.node_url.back() == '/') c.node_url.pop_back();
+  // One node (`node = "..."`) or several (`nodes = [...]`, contract §4.4), never both. Each URL
+  // is checked the same way; a trailing '/' is dropped.
+  const auto node_url = [&](const std::string& key, std::string url) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+      kr.fail_key(key, "\"" + url + "\" must start with http:// or https://");
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  };
+  const bool has_node = kr.has("node");
+  if (const toml::array* nodes = kr.array("nodes", false)) {
+    if (has_node) kr.fail_key("nodes", "and kiosk.node are both given: name one node with node = \"...\" or several with nodes = [...]");
+    if (nodes->empty()) kr.fail_key("nodes", "is empty: name at least one node URL, e.g. nodes = [\"http://192.168.10.2:8080\"]");
+    for (std::size_t i = 0; i < nodes->size(); ++i) {
+      const std::string key = "nodes[" + std::to_string(i) + "]";
+      const toml::node& n = (*nodes)[i];
+      if (!n.is_string()) kr.fail_key(key, "must be a string, a node URL such as \"http://192.168.10.2:8080\"");
+      const std::string v = **n.as_string();
+      if (!is_valid_utf8(v) || has_control_character(v)) kr.fail_key(key, "must be plain UTF-8 text");
+      const std::string url = node_url(key, v);
+      for (std::size_t j = 0; j < c.nodes.size(); ++j)
+        if (c.nodes[j] == url) kr.fail_key(key, "\"" + v + "\" is a duplicate of kiosk.nodes[" + std::to_string(j) + "]");
+      c.nodes.push_back(url);
+    }
+  } else {
+    if (!has_node) kr.fail_key("node", "is missing (the node's URL; or nodes = [...] to name several)");
+    c.nodes.push_back(node_url("node", kr.str("node")));
+  }
+  c.node_url = c.nodes.front();
   c.token = kr.str("token");
   if (c.token.size() < 16) kr.fail_key("token", "is too short: at least 16 characters");
   c.replica = resolve(path, kr.str("replica", "var/" + c.id + ".db"));

@@ -58,7 +58,10 @@ struct KioskConfig {
   std::string id;
   KioskMode mode = KioskMode::Room;
   std::string room;            // room id (room mode)
-  std::string node_url;        // http://host:port or https://host
+  std::string node_url;        // http://host:port or https://host: the first of `nodes`
+  // Every node the kiosk may use, in order (`nodes = [...]`, or just `node`): the sync worker
+  // moves on to the next after a connect error, a timeout or a 503 (contract §4.4).
+  std::vector<std::string> nodes;
   std::string token;
   std::string replica;         // resolved path of the replica database
   std::string ca_file;         // optional CA bundle for https:// node URLs

@@ -223,6 +223,9 @@ void Kiosk::update_clock() {
 
 void Kiosk::build_view() {
   refresh_from_replica();
+  // With several nodes (contract §4.4) the QR codes name the node this kiosk reaches now: they
+  // all serve the same board, and the first one may be the machine that died.
+  if (!status_.node_url.empty()) view_.node_in_use = view_.node_url = status_.node_url;
   view_.connection = to_ui(status_.state);
   view_.offline_since.clear();
   if (status_.state == ConnectionState::Offline && !never(status_.offline_since))
@@ -567,6 +570,8 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
   view_.kiosk_id = config_.id;
   view_.own_room = config_.room;
   view_.node_url = config_.node_url;
+  view_.node_in_use = config_.node_url;
+  view_.nodes = config_.nodes;
   view_.version = OPENSPACE_VERSION;
   refresh_from_replica();  // offline-first: the last known board is on screen at once
   const Steady::time_point t_replica_done = Steady::now();
@@ -587,6 +592,7 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
 
   SyncOptions so;
   so.node_url = config_.node_url;
+  so.nodes = config_.nodes;
   so.token = config_.token;
   so.kiosk_id = config_.id;
   so.replica_path = config_.replica;
@@ -595,6 +601,7 @@ int Kiosk::run(const std::function<bool()>& stop_requested, const WakeHook& set_
     // Sync thread: only hand the news over; the UI thread reads the replica itself.
     q->push([this, ev] {
       status_ = sync_->status();
+      staff_->set_node_url(status_.node_url);  // staff requests follow the node in use
       if (ev != SyncEvent::StatusChanged) board_dirty_ = true;
       if (!first_sync_seen_ && !never(status_.last_sync)) {
         first_sync_seen_ = true;

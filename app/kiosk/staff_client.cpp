@@ -50,8 +50,15 @@ StaffClient::StaffClient(std::string node_url, HttpOptions options, RunQueue& ui
       ui_queue_(ui_queue),
       on_board_write_(std::move(on_board_write)),
       alive_(std::make_shared<bool>(true)) {
+  node_url_ = node_url;
   http_ = std::make_unique<HttpClient>(std::move(node_url), std::move(options));
   thread_ = std::thread([this] { worker(); });
+}
+
+void StaffClient::set_node_url(const std::string& url) {
+  if (url.empty()) return;
+  std::lock_guard lock(mutex_);
+  node_url_ = url;
 }
 
 StaffClient::~StaffClient() { stop(); }
@@ -85,13 +92,16 @@ void StaffClient::submit(bool quiet, Job job) {
 void StaffClient::worker() {
   for (;;) {
     Job job;
+    std::string url;
     {
       std::unique_lock lock(mutex_);
       cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
       if (stopping_) return;
       job = std::move(jobs_.front());
       jobs_.pop_front();
+      url = node_url_;
     }
+    if (http_->base_url() != url) http_->set_base_url(url);  // only this thread makes requests
     job(*http_);
   }
 }

@@ -63,6 +63,11 @@ class StaffClient {
   // (PUT /api/v1/schedule?source=URL); the result in one sentence.
   void reimport_schedule();
 
+  // UI thread: the node the sync worker uses now (a kiosk with several nodes); the next
+  // request goes there. The staff token stays: a node that does not know it answers 401 and
+  // the panel asks for the PIN again.
+  void set_node_url(const std::string& url);
+
   const StaffState& state() const { return state_; }
   // Cancels the request in flight and joins the worker; later results are dropped.
   void stop();
@@ -91,6 +96,7 @@ class StaffClient {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Job> jobs_;
+  std::string node_url_;  // where the next job goes (under mutex_)
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -117,6 +117,11 @@ HttpClient::HttpClient(std::string base_url, HttpOptions options) : impl_(std::m
 
 HttpClient::~HttpClient() = default;
 
+void HttpClient::set_base_url(std::string base_url) {
+  base_url_ = std::move(base_url);
+  while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+}
+
 void HttpClient::set_header(const std::string& name, const std::string& value) {
   std::lock_guard lock(impl_->header_mutex);
   impl_->options.headers[name] = value;

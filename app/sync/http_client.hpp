@@ -1,7 +1,8 @@
 // Open Space Board — a small RAII HTTP client over libcurl (the only file that includes curl).
 // NOSIGNAL, connect and total timeouts, transport failures kept apart from HTTP status, and
 // cancellation (cancel() from any thread makes a request in flight return at once, even a
-// long-poll). https:// URLs verify the certificate (optionally against a given CA file).
+// long-poll). https:// URLs verify the certificate (optionally against a given CA file). One
+// client talks to one base URL at a time; set_base_url() moves it to another.
 #pragma once
 #include <atomic>
 #include <map>
@@ -48,6 +49,10 @@ class HttpClient {
   // Makes the request in flight (and any later one until reset_cancel()) return at once.
   void cancel();
   void reset_cancel();
+  // Points later requests at another base URL (a kiosk with several nodes). The curl handles
+  // stay, and so do the connections they hold open to each host. Call it between requests, on
+  // the thread that makes them.
+  void set_base_url(std::string base_url);
   const std::string& base_url() const { return base_url_; }
 
  private:

@@ -13,6 +13,17 @@
 // would work too, but would cost a reconnect and a full /changes round trip per claim and
 // would interleave two jobs' error handling in one loop. SQLite serialises the two writers
 // (busy_timeout), and every write is one short transaction.
+//
+// Several nodes (contract §4.4): both threads share one "node in use" (an index and a
+// generation under node_mutex). A thread whose request got no answer, timed out or got a 5xx
+// moves everyone to the next node (unless the other thread already did for that generation),
+// cuts short the other thread's request still held by the old node, and tries the new node at
+// once if it has not tried it since its last answer; after a whole round it backs off as with
+// one node. Nothing else changes: `since` and `epoch` are the replica's, so the new node answers
+// the same long-poll (or 410 when it serves another board, and the board is reloaded), and the
+// outbox resends its oldest claim with the same claim_id (a claim the old node committed comes
+// back as a replay, never as a second claim). One HttpClient per thread, re-pointed on a move:
+// its curl handles, and the connections they keep to each node, stay.
 #include "sync/sync_worker.hpp"
 
 #include <algorithm>
@@ -159,6 +170,15 @@ struct SyncWorker::Impl {
   std::function<void(SyncEvent)> notify;
   std::unique_ptr<HttpClient> board_http;
   std::unique_ptr<HttpClient> outbox_http;
+
+  // The nodes and the one in use, shared by both threads (see the top of this file).
+  std::vector<std::string> nodes;
+  mutable std::mutex node_mutex;
+  std::size_t node_index = 0;
+  std::uint64_t node_generation = 0;  // +1 on every move to the next node
+  // The generation each thread's last request went to (a move cuts the other's short).
+  std::atomic<std::uint64_t> board_generation{0};
+  std::atomic<std::uint64_t> outbox_generation{0};
   std::thread board_thread;
   std::thread outbox_thread;
 
@@ -208,6 +228,12 @@ struct SyncWorker::Impl {
     publish_state();
   }
 
+  // Only the sentence for staff: the state stays (a move to the next node, tried at once).
+  void note_error(const std::string& message) {
+    std::lock_guard lock(status_mutex);
+    st.last_error = message;
+  }
+
   void failed(const std::string& message) {
     {
       std::lock_guard lock(status_mutex);
@@ -235,6 +261,63 @@ struct SyncWorker::Impl {
     const std::int64_t last = last_sync_ms.load();
     if (last > 0) http.set_header("X-Kiosk-Lag-Ms", std::to_string(std::max<std::int64_t>(0, now_ms() - last)));
   }
+
+  // [SECTION] Nodes
+
+  struct NodeInUse {
+    std::string url;
+    std::uint64_t generation = 0;
+  };
+  NodeInUse node_in_use() const {
+    std::lock_guard lock(node_mutex);
+    return {nodes[node_index], node_generation};
+  }
+
+  // Points this thread's client at the node in use before a request; returns its generation.
+  std::uint64_t target(HttpClient& http, std::atomic<std::uint64_t>& sent_to) {
+    const NodeInUse n = node_in_use();
+    if (http.base_url() != n.url) http.set_base_url(n.url);
+    sent_to = n.generation;
+    return n.generation;
+  }
+
+  // A request to the node of `generation` got no answer, timed out or got a 5xx. Moves both
+  // threads on to the next node, unless the other thread already did; the other's request
+  // still with the old node is cancelled (it comes back `cancelled` and is sent again to the
+  // new one). `tried` counts the nodes this thread failed on since its last answer: true when
+  // the node in use now has not been tried in this round, so it may be asked at once.
+  bool move_on(std::uint64_t generation, int& tried, bool from_board) {
+    if (nodes.size() < 2) return false;
+    bool moved = false;
+    {
+      std::lock_guard lock(node_mutex);
+      if (generation == node_generation) {
+        node_index = (node_index + 1) % nodes.size();
+        ++node_generation;
+        moved = true;
+      }
+    }
+    if (moved) {
+      HttpClient& other = from_board ? *outbox_http : *board_http;
+      const std::atomic<std::uint64_t>& other_sent_to = from_board ? outbox_generation : board_generation;
+      if (other_sent_to.load() == generation) other.cancel();
+      emit(SyncEvent::StatusChanged);  // the staff panel shows the node in use
+    }
+    if (++tried < static_cast<int>(nodes.size())) return true;
+    tried = 0;  // a whole round failed: back off, then the next round
+    return false;
+  }
+
+  // A request came back cancelled: by stop(), or by the other thread moving to another node.
+  // False when stopping; otherwise the client is ready for its next request.
+  bool resume_after_cancel(HttpClient& http) {
+    if (is_stopping()) return false;
+    http.reset_cancel();
+    return true;
+  }
+
+  // No answer, or an answer from a node that is not well: a reason to try the next node.
+  static bool is_node_failure(const HttpResponse& r) { return r.status == 0 || r.status >= 500; }
 
   // [SECTION] Waiting
 
@@ -289,6 +372,8 @@ struct SyncWorker::Impl {
     std::mt19937 rng(std::random_device{}());
     std::optional<ReplicaStore> store;
     int failures = 0;
+    int tried = 0;            // nodes that failed since the last answer (several nodes)
+    std::string answered_by;  // the node that gave the last answer
     // At start the whole board is fetched as soon as the node answers (the replica is shown
     // meanwhile); afterwards only after a 410 (the node's database was replaced).
     bool need_board = true;
@@ -305,13 +390,19 @@ struct SyncWorker::Impl {
           synced(store->last_sync_ms());
         }
         outbox_count = store->outbox_size();
+        const std::uint64_t generation = target(*board_http, board_generation);
+        const std::string url = board_http->base_url();
+        const bool new_node = url != answered_by;
         set_heartbeat(*board_http);
         HttpResponse r;
         bool ok = false;
         bool came_back_empty_at_once = false;
         if (need_board) {
           r = board_http->get("/api/v1/board");
-          if (r.cancelled) break;
+          if (r.cancelled) {
+            if (!resume_after_cancel(*board_http)) break;
+            continue;
+          }
           if (r.status == 200) {
             auto d = json::decode_board(r.body);
             if (auto* b = std::get_if<Board>(&d)) {
@@ -327,14 +418,18 @@ struct SyncWorker::Impl {
             }
           }
         } else {
-          // After a failure the first poll does not wait: a node that came back must be seen as
-          // Online at once, not when its first held long-poll ends 25 s later.
-          const int wait_s = failures > 0 ? 0 : opt.long_poll_s;
+          // After a failure, and on a node that has not answered this thread yet, the first poll
+          // does not wait: a node that came back (or the next node) must be seen as Online at
+          // once, not when its first held long-poll ends 25 s later.
+          const int wait_s = failures > 0 || new_node ? 0 : opt.long_poll_s;
           const std::string path = "/api/v1/changes?since=" + std::to_string(store->seq()) +
                                    "&wait=" + std::to_string(wait_s) + "&epoch=" + url_encode(store->epoch());
           const auto asked = std::chrono::steady_clock::now();
           r = board_http->get(path, wait_s * 1000 + 15000);
-          if (r.cancelled) break;
+          if (r.cancelled) {
+            if (!resume_after_cancel(*board_http)) break;
+            continue;
+          }
           if (r.status == 200) {
             auto d = json::decode_changes(r.body);
             if (auto* ch = std::get_if<Changes>(&d)) {
@@ -360,22 +455,31 @@ struct SyncWorker::Impl {
             answered();
           }
         }
+        if (!is_node_failure(r)) {
+          tried = 0;
+          answered_by = url;
+        }
         if (ok) {
-          if (failures > 0) kick();  // the node is back: send pending claims now, not after the backoff
+          // The node is back (or another one answers): send pending claims now, not after the backoff.
+          if (failures > 0 || new_node) kick();
           failures = 0;
           // A held poll that came back empty at once (a node under load, a proxy in between)
           // is not asked again at once: a short jittered pause keeps a fleet from storming.
           if (came_back_empty_at_once && !wait_for(std::uniform_int_distribution<int>(500, 1500)(rng), false)) break;
           continue;
         }
+        if (is_node_failure(r) && move_on(generation, tried, true)) {
+          note_error(describe_failure(r, url));  // the next node, at once
+          continue;
+        }
         ++failures;
-        if (r.status != 0 && r.status < 500) {
+        if (!is_node_failure(r)) {
           // 4xx: the node is there but refuses us (a bad token, say): tell staff, stay Online.
           answered();
           std::lock_guard lock(status_mutex);
-          st.last_error = describe_failure(r, opt.node_url);
+          st.last_error = describe_failure(r, url);
         } else {
-          failed(describe_failure(r, opt.node_url));
+          failed(describe_failure(r, url));
         }
         // A busy node says how long to stay away (Retry-After); spread the returns.
         int pause_ms = backoff_ms(failures, rng);
@@ -397,6 +501,7 @@ struct SyncWorker::Impl {
     std::mt19937 rng(std::random_device{}());
     std::optional<ReplicaStore> store;
     int failures = 0;
+    int tried = 0;  // nodes that failed since the last answer (several nodes)
     bool report_empty = false;
     while (!is_stopping()) {
       try {
@@ -416,8 +521,12 @@ struct SyncWorker::Impl {
           // POST, or a long-poll sent just before the claim was marked delivered). Say 0 now
           // with the cheapest request, so staff never see a stale count for a whole long-poll.
           report_empty = false;
+          target(*outbox_http, outbox_generation);
           set_heartbeat(*outbox_http);
-          if (outbox_http->get("/healthz", 3000).cancelled) break;
+          if (outbox_http->get("/healthz", 3000).cancelled) {
+            if (!resume_after_cancel(*outbox_http)) break;
+            report_empty = true;  // cut short by a move to another node: say it there
+          }
           continue;
         }
         if (pending.empty()) {
@@ -433,10 +542,15 @@ struct SyncWorker::Impl {
         if (pending.front().is_action) {
           const PendingAction& a = pending.front().action;
           store->note_action_attempt(a.action_id);
+          const std::uint64_t generation = target(*outbox_http, outbox_generation);
           set_heartbeat(*outbox_http);
           const auto [path, body] = action_request(a);
           const HttpResponse r = outbox_http->post(path, body);
-          if (r.cancelled) break;
+          if (r.cancelled) {
+            if (!resume_after_cancel(*outbox_http)) break;
+            continue;  // sent again (same id) to the node in use
+          }
+          if (!is_node_failure(r)) tried = 0;
           const int s = r.status;
           if (s == 200 || s == 201) {
             store->action_delivered(a.action_id, member_of<Sheet>(r.body, "sheet", json::decode_sheet),
@@ -470,14 +584,19 @@ struct SyncWorker::Impl {
             emit(SyncEvent::BoardChanged);
             continue;
           }
-          if (!handle_retry(r, failures, rng)) break;
+          if (!handle_retry(r, generation, failures, tried, rng)) break;
           continue;
         }
         const Claim& claim = pending.front().claim;
         store->note_attempt(claim.claim_id);
+        const std::uint64_t generation = target(*outbox_http, outbox_generation);
         set_heartbeat(*outbox_http);
         const HttpResponse r = outbox_http->post("/api/v1/claims", claim_body(claim));
-        if (r.cancelled) break;
+        if (r.cancelled) {
+          if (!resume_after_cancel(*outbox_http)) break;
+          continue;  // sent again (same claim_id) to the node in use: a replay if it was committed
+        }
+        if (!is_node_failure(r)) tried = 0;
         const int s = r.status;
         if (s == 200 || s == 201) {
           if (const auto cell = cell_of(r.body)) {
@@ -516,7 +635,7 @@ struct SyncWorker::Impl {
           emit(SyncEvent::BoardChanged);
           continue;
         }
-        if (!handle_retry(r, failures, rng)) break;
+        if (!handle_retry(r, generation, failures, tried, rng)) break;
       } catch (const std::exception& e) {
         ++failures;
         failed(std::string("The kiosk's replica failed: ") + e.what() + ".");
@@ -527,7 +646,7 @@ struct SyncWorker::Impl {
 
   // A non-final answer to an outbox request (429, 401/403, not the node's answer, 5xx, no
   // connection): waits as the answer asks. False when the worker is stopping.
-  bool handle_retry(const HttpResponse& r, int& failures, std::mt19937& rng) {
+  bool handle_retry(const HttpResponse& r, std::uint64_t generation, int& failures, int& tried, std::mt19937& rng) {
     const int s = r.status;
     {
         if (s == 400 || s == 404 || s == 409 || s == 413) {
@@ -554,9 +673,14 @@ struct SyncWorker::Impl {
           }
           return wait_for(opt.backoff_max_ms, true);
         }
-        // 5xx, transport failure or anything unexpected: keep the claim and try again later.
+        // 5xx, transport failure or anything unexpected: keep the claim and try again later,
+        // on the next node at once when there is one not tried in this round.
+        if (is_node_failure(r) && move_on(generation, tried, false)) {
+          note_error(describe_failure(r, outbox_http->base_url()));
+          return !is_stopping();
+        }
         ++failures;
-        failed(describe_failure(r, opt.node_url));
+        failed(describe_failure(r, outbox_http->base_url()));
         return wait_for(backoff_ms(failures, rng), true);
     }
   }
@@ -572,8 +696,12 @@ SyncWorker::SyncWorker(SyncOptions options, std::function<void(SyncEvent)> notif
   http.headers["Authorization"] = "Bearer " + impl_->opt.token;
   http.headers["X-Kiosk-Version"] = impl_->opt.version;
   http.headers["X-Kiosk-Outbox"] = "0";
-  impl_->board_http = std::make_unique<HttpClient>(impl_->opt.node_url, http);
-  impl_->outbox_http = std::make_unique<HttpClient>(impl_->opt.node_url, http);
+  impl_->nodes = impl_->opt.nodes;
+  if (impl_->nodes.empty()) impl_->nodes.push_back(impl_->opt.node_url);
+  for (std::string& url : impl_->nodes)  // as HttpClient keeps them, so a move is seen as one
+    while (!url.empty() && url.back() == '/') url.pop_back();
+  impl_->board_http = std::make_unique<HttpClient>(impl_->nodes.front(), http);
+  impl_->outbox_http = std::make_unique<HttpClient>(impl_->nodes.front(), http);
   // Until the node has answered once the kiosk is offline, and says so from its first frame:
   // "Reconnecting" is only for the first seconds after a working connection dropped. Since when
   // is not known (offline_since stays 0) until a connection that worked is lost.
@@ -617,6 +745,7 @@ SyncStatus SyncWorker::status() const {
     s.state = impl_->effective_state_locked(now);
   }
   s.outbox = impl_->outbox_count.load();
+  s.node_url = impl_->node_in_use().url;
   const std::int64_t last = impl_->last_sync_ms.load();
   if (last > 0) {
     s.last_sync = std::chrono::system_clock::time_point(std::chrono::milliseconds(last));

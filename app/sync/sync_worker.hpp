@@ -7,12 +7,16 @@
 // It never touches the UI: it calls `notify` (the kiosk turns that into an SDL user event).
 // Inside: two threads, each with its own HttpClient and replica connection: one holds the
 // long-poll, the other sends the outbox, so a new claim never waits for a long-poll to end.
+// With several nodes both follow one "node in use": when either moves on, the other's request
+// to the old node is cut short and its next request goes to the new one. A claim resent to
+// another node keeps its claim_id, so one the old node had committed is answered as a replay.
 // `notify` is called from either of them, always after the replica write it announces.
 #pragma once
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace osb {
 
@@ -26,10 +30,17 @@ struct SyncStatus {
   int outbox = 0;
   long long lag_ms = -1;   // age of the replica (now - last_sync), -1 when never synced
   std::string last_error;  // one sentence, for staff
+  std::string node_url;    // the node the kiosk uses now (one of SyncOptions::nodes)
 };
 
 struct SyncOptions {
-  std::string node_url;    // http://host:port
+  std::string node_url;    // http://host:port; used when `nodes` is empty
+  // Several nodes serving the same board (contract §4.4), tried in this order, round robin:
+  // after a connect error, a timeout or a 5xx (503 busy) both threads move on to the next,
+  // keeping the replica's `since` and `epoch`. A 410 or any other 4xx is not a reason to move.
+  // Moving to a node not yet tried in this round happens at once; after a whole round of
+  // failures the usual backoff applies. Empty: {node_url}.
+  std::vector<std::string> nodes;
   std::string token;
   std::string kiosk_id;
   std::string replica_path;

@@ -269,6 +269,7 @@ std::vector<Intent> draw_kiosk(const KioskView& view, UiState& state, const UiCo
   st.talks_lines.clear();
   st.clash.clear();
   st.session_tag.clear();
+  st.kiosk_lines.clear();
   ++st.draws;
   st.hallway = view.mode == Mode::Hallway;
 
@@ -483,6 +484,7 @@ std::string talks_line(const UiState& s, const std::string& day, const std::stri
 std::vector<std::string> talks_list(const UiState& s) { return s.impl->modal == Modal::Talks ? s.impl->talks_list : std::vector<std::string>{}; }
 std::string clash_line(const UiState& s) { return s.impl->clash; }
 std::string session_tag(const UiState& s) { return s.impl->session_tag; }
+std::vector<std::string> this_kiosk_lines(const UiState& s) { return s.impl->kiosk_lines; }
 
 }  // namespace debug
 

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <array>
 
 #include "core/text.hpp"
 #include "ui/text.hpp"
@@ -420,19 +421,34 @@ void draw_fleet_tab(Frame& f, const ImRect& area) {
 void draw_this_kiosk_tab(Frame& f, const ImRect& area) {
   const KioskView& v = f.view;
   const std::string lag = lag_words(v.lag_ms);
-  const std::string lines[][2] = {
+  const std::string in_use = v.node_in_use.empty() ? v.node_url : v.node_in_use;
+  std::vector<std::array<std::string, 2>> lines = {
       {tr("staff.kiosk"), v.kiosk_id},
       {tr("staff.version"), v.version},
-      {tr("staff.server"), v.node_url},
-      {tr("staff.connection"), connection_words(v)},
-      {tr("staff.board_updated"), lag.empty() ? tr("staff.never") : lag},
-      {tr("staff.claims_waiting"), std::to_string(v.pending.size())},
-      {tr("staff.changes_seen"), std::to_string(v.board.seq)},
   };
+  if (v.nodes.size() > 1) {
+    // Several nodes (contract §4.4): the one in use now, "2 of 3", then all of them.
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < v.nodes.size(); ++i)
+      if (v.nodes[i] == in_use) n = i + 1;
+    std::string all;
+    for (const std::string& u : v.nodes) all += (all.empty() ? "" : " · ") + u;
+    lines.push_back({tr("staff.node_in_use"),
+                     n == 0 ? in_use : tr("staff.node_of", {{"url", in_use}, {"n", std::to_string(n)}, {"count", std::to_string(v.nodes.size())}})});
+    lines.push_back({tr("staff.nodes"), all});
+  } else {
+    lines.push_back({tr("staff.server"), in_use});
+  }
+  lines.push_back({tr("staff.connection"), connection_words(v)});
+  lines.push_back({tr("staff.board_updated"), lag.empty() ? tr("staff.never") : lag});
+  lines.push_back({tr("staff.claims_waiting"), std::to_string(v.pending.size())});
+  lines.push_back({tr("staff.changes_seen"), std::to_string(v.board.seq)});
   float y = area.Min.y;
   for (const auto& l : lines) {
-    draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Min.x + f.px(420), y + f.px(52)), theme::past_text, l[0]);
-    draw_text_in(f, fonts().cell, ImRect(area.Min.x + f.px(440), y, area.Max.x, y + f.px(52)), theme::text, l[1]);
+    const std::string label =
+        draw_text_in(f, fonts().body, ImRect(area.Min.x, y, area.Min.x + f.px(420), y + f.px(52)), theme::past_text, l[0]);
+    const std::string value = draw_text_in(f, fonts().cell, ImRect(area.Min.x + f.px(440), y, area.Max.x, y + f.px(52)), theme::text, l[1]);
+    f.st.kiosk_lines.push_back(label + ": " + value);
     y += f.px(60);
   }
 }

@@ -58,6 +58,8 @@ struct KioskView {
   std::string kiosk_id;
   std::string own_room;       // room id (room mode)
   std::string node_url;       // for QR codes: node_url + "/s/" + claim_id, node_url + "/"
+  std::string node_in_use;    // the node the kiosk talks to now (staff panel, "This kiosk")
+  std::vector<std::string> nodes;  // every node of its configuration, in order (several: §4.4)
   std::string version;
   bool has_board = false;     // false only before the very first sync of a new kiosk
   Board board;                // node state as last seen
@@ -223,6 +225,8 @@ std::string interest_words(const UiState& state);
 std::string form(const UiState& state);
 // The staff panel's move choices for the selected cell ("Room F · 120 seats"), larger rooms first.
 std::vector<std::string> move_choices(const UiState& state);
+// The staff panel's "This kiosk" tab as drawn, one "Label: value" per line (empty when not shown).
+std::vector<std::string> this_kiosk_lines(const UiState& state);
 }  // namespace debug
 
 }  // namespace osb::ui

@@ -334,6 +334,7 @@ struct UiStateImpl {
   std::vector<std::string> talks_list;              // the open talks list's lines
   std::string clash, session_tag;                   // claim dialog's clash line; confirmation's tag
   std::vector<std::string> lightning_lines, tonight_lines, move_choices;
+  std::vector<std::string> kiosk_lines;  // the staff panel's "This kiosk" tab: "Label: value"
   std::string lightning_status, interest_words;
   bool dimmed = false;
   bool hallway = false;

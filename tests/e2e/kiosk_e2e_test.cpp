@@ -148,6 +148,28 @@ TEST_CASE("the kiosk draws the node's board and writes a full-screen screenshot 
   }
 }
 
+TEST_CASE("a kiosk file with nodes = [a dead URL, the node] syncs from the second and draws its board") {
+  NodeHarness node(future_event());
+  seed_claims(node);
+  TempDir dir;
+  std::string config = kiosk_config(dir, node.url(), node.token("room-a"));
+  {
+    std::ifstream in(config);
+    std::string t(std::istreambuf_iterator<char>(in), {});
+    const std::string one = "node = \"" + node.url() + "\"";
+    REQUIRE(t.find(one) != std::string::npos);
+    t.replace(t.find(one), one.size(), "nodes = [\"http://127.0.0.1:1\", \"" + node.url() + "\"]");
+    config = dir.write("kiosk.toml", t);
+  }
+  const std::string png = dir.file("board.png");
+  const Run run = run_kiosk({"--config", config, "--screenshot", png, "--frames", "5"}, dir.file("kiosk.log"));
+  INFO(run.log);
+  REQUIRE(run.exit_code == 0);
+  REQUIRE(std::filesystem::exists(png));
+  CHECK(analyse(png).claimed_green > 1000);  // the node's claims, fetched from the second URL
+  CHECK(node.log().find("GET /api/v1/board 200") != std::string::npos);
+}
+
 TEST_CASE("with the node down from the start, the kiosk shows the board from its replica (offline-first)") {
   NodeHarness node(future_event());
   seed_claims(node);

@@ -39,13 +39,29 @@ class StubNode {
     claim_answer_ = std::move(answer);
   }
 
+  // GET /api/v1/board answers 503 busy with this Retry-After (0: the board, as normally).
+  void set_board_busy(int retry_after_s) { board_busy_ = retry_after_s; }
+  // The next `n` GET /api/v1/changes answer 410 gone (then they are held as normally).
+  void set_changes_gone(int n) { changes_gone_ = n; }
+
   StubNode() : board_(open_board(sample_event())) {
     server_.Get("/api/v1/board", [this](const httplib::Request& req, httplib::Response& res) {
       record(req);
+      if (const int busy = board_busy_.load(); busy > 0) {
+        res.status = 503;
+        res.set_header("Retry-After", std::to_string(busy));
+        res.set_content(R"({"error":"busy","message":"The node is busy."})", "application/json");
+        return;
+      }
       res.set_content(json::dump(json::encode(board_)), "application/json");
     });
     server_.Get("/api/v1/changes", [this](const httplib::Request& req, httplib::Response& res) {
       record(req);
+      if (changes_gone_.fetch_sub(1) > 0) {
+        res.status = 410;
+        res.set_content(R"({"error":"gone","message":"The board was replaced."})", "application/json");
+        return;
+      }
       std::unique_lock lock(mutex_);
       ++held_;
       cv_.wait_for(lock, 30s, [&] { return closing_; });
@@ -79,6 +95,12 @@ class StubNode {
   std::vector<SeenRequest> seen() {
     std::lock_guard lock(mutex_);
     return seen_;
+  }
+  std::vector<SeenRequest> seen_path(const std::string& path) {
+    std::vector<SeenRequest> out;
+    for (auto& r : seen())
+      if (r.path == path) out.push_back(r);
+    return out;
   }
   std::vector<SeenRequest> seen_posts() {
     std::vector<SeenRequest> out;
@@ -114,6 +136,8 @@ class StubNode {
     res.status = 503;
     res.set_content(R"({"error":"unavailable","message":"The node is busy."})", "application/json");
   };
+  std::atomic<int> board_busy_{0};
+  std::atomic<int> changes_gone_{0};
   std::condition_variable cv_;
   bool closing_ = false;
   int held_ = 0;
@@ -340,4 +364,51 @@ TEST_CASE("stop() returns within 1 s while a long-poll is held") {
   const auto t0 = std::chrono::steady_clock::now();
   w.stop();
   CHECK(std::chrono::steady_clock::now() - t0 < 1s);
+}
+
+// [SECTION] Several nodes (contract §4.4)
+
+TEST_CASE("several nodes: a 503 moves to the next node at once, and after a whole round the usual backoff applies") {
+  TempDir d;
+  StubNode a;
+  StubNode b;
+  a.set_board_busy(2);  // both busy: 503 with Retry-After: 2
+  b.set_board_busy(2);
+  SyncOptions o = options_for(a.url(), d.file("replica.db"));
+  o.nodes = {a.url(), b.url()};
+  SyncWorker w(o, nullptr);
+  w.start();
+  // a, at once b, then (a whole round failed) the Retry-After pause of 1-3 s, then a again.
+  REQUIRE(wait_until([&] { return a.seen_path("/api/v1/board").size() >= 2; }, 10s));
+  const auto at_a = a.seen_path("/api/v1/board");
+  const auto at_b = b.seen_path("/api/v1/board");
+  REQUIRE(at_b.size() >= 1);
+  CHECK(at_b[0].at > at_a[0].at);
+  CHECK(at_b[0].at - at_a[0].at < 900ms);   // a node not tried in this round: at once
+  CHECK(at_a[1].at - at_b[0].at >= 1000ms);  // after the round: Retry-After x 0.5-1.5
+  CHECK(w.status().state == ConnectionState::Offline);
+  CHECK(w.status().last_error.find("503") != std::string::npos);
+
+  // b recovers: the worker ends up there and stays, Online.
+  b.set_board_busy(0);
+  REQUIRE(wait_until([&] { return b.held() >= 1; }, 10s));
+  CHECK(w.status().node_url == b.url());
+  CHECK(w.status().state == ConnectionState::Online);
+  w.stop();
+}
+
+TEST_CASE("several nodes: a 410 is not a reason to move: the board is reloaded from the same node") {
+  TempDir d;
+  StubNode a;
+  StubNode b;
+  a.set_changes_gone(1);
+  SyncOptions o = options_for(a.url(), d.file("replica.db"));
+  o.nodes = {a.url(), b.url()};
+  SyncWorker w(o, nullptr);
+  w.start();
+  REQUIRE(wait_until([&] { return a.seen_path("/api/v1/board").size() == 2 && a.held() >= 1; }));
+  CHECK(w.status().node_url == a.url());
+  CHECK(w.status().state == ConnectionState::Online);
+  w.stop();
+  CHECK(b.seen().empty());
 }

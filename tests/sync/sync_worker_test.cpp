@@ -429,3 +429,125 @@ TEST_CASE("a kiosk offline while the node is restored from an older backup gets 
   CHECK(cell_lines(replica_cells) == cell_lines(board["cells"]));
   CHECK(reader.announcement().value_or(Announcement{}).text == board["announcement"]["text"].get<std::string>());
 }
+
+// [SECTION] Several nodes (contract §4.4: nodes = [...])
+
+namespace {
+// How often `what` occurs in `text` (request log lines).
+int occurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("nodes = [a dead URL, the live node]: the worker moves on, goes Online there and delivers a claim exactly once") {
+  NodeHarness node;
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  const std::string dead = "http://127.0.0.1:1";  // nothing listens on port 1: connection refused
+  {
+    // A claim waits in the outbox before the worker starts: its first attempt goes to the dead node.
+    ReplicaStore ui(replica);
+    REQUIRE_FALSE(ui.enqueue_claim(Claim{"claim-nodes-01", tomorrow(), "A", "10:00", "Failover BoF", "Kim", ""}));
+  }
+  SyncOptions o = options_for(node, replica);
+  o.node_url.clear();
+  o.nodes = {dead, node.url()};
+  EventLog events;
+  SyncWorker w(o, events.callback());
+  CHECK(w.status().node_url == dead);  // the first, until it fails
+  w.start();
+  ReplicaStore reader(replica);
+  REQUIRE(wait_until([&] {
+    return online(w) && reader.has_board() && reader.outbox_size() == 0 && events.count(SyncEvent::ClaimDelivered) == 1;
+  }));
+  CHECK(w.status().node_url == node.url());
+  CHECK(cells_with_claim(node, "claim-nodes-01") == 1);
+  CHECK(reader.cell({tomorrow(), "A", "10:00"})->claim_id == "claim-nodes-01");
+
+  // It stays there: a long-poll is held on the live node, and a new claim goes out at once.
+  REQUIRE(wait_until([&] { return node.metric("openspace_long_polls_held") >= 1; }));
+  REQUIRE_FALSE(reader.enqueue_claim(Claim{"claim-nodes-02", tomorrow(), "B", "11:00", "Second BoF", "Lee", ""}));
+  w.kick();
+  REQUIRE(wait_until([&] { return reader.outbox_size() == 0 && events.count(SyncEvent::ClaimDelivered) == 2; }));
+  CHECK(cells_with_claim(node, "claim-nodes-02") == 1);
+  CHECK(w.status().node_url == node.url());
+  CHECK(online(w));
+  w.stop();
+  const std::string log = node.log();
+  CHECK(occurrences(log, "POST /api/v1/claims 201") == 2);  // each claim created once
+  CHECK(occurrences(log, "POST /api/v1/claims 200") == 0);  // the dead node never had one to replay
+  CHECK(archive_of(node, tomorrow(), "claim-nodes-01").empty());
+  CHECK(reader.lost_claims().empty());
+}
+
+TEST_CASE("two URLs of one board: a claim whose answer timed out on the first is resent to the second and replayed, not doubled") {
+  NodeHarness node;
+  FaultProxy slow(node.port());  // "node A": the same board, behind a link that becomes very slow
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  SyncOptions o = options_for(node, replica);
+  o.nodes = {slow.url(), node.url()};
+  EventLog events;
+  SyncWorker w(o, events.callback());
+  w.start();
+  ReplicaStore ui(replica);
+  REQUIRE(wait_until([&] { return online(w) && ui.has_board(); }));
+  REQUIRE(wait_until([&] { return node.metric("openspace_long_polls_held") >= 1; }));
+  CHECK(w.status().node_url == slow.url());
+
+  // New connections to "A" now take 6 s per chunk each way: the claim reaches the node after 6 s
+  // and is committed, but its answer would come after 12 s, past the client's 10 s timeout.
+  slow.set_mode(FaultProxy::Mode::Delay, 6000);
+  REQUIRE_FALSE(ui.enqueue_claim(Claim{"claim-replay-1", tomorrow(), "C", "11:00", "Exactly once", "Ana", ""}));
+  w.kick();
+  REQUIRE(wait_until([&] { return ui.outbox_size() == 0 && events.count(SyncEvent::ClaimDelivered) == 1; }, 25s));
+  CHECK(w.status().node_url == node.url());
+  CHECK(cells_with_claim(node, "claim-replay-1") == 1);
+  // Both requests reached the node, in either order: one created the claim, the other was its replay.
+  CHECK(wait_until([&] { return occurrences(node.log(), "POST /api/v1/claims 200") == 1; }, 10s));
+  CHECK(occurrences(node.log(), "POST /api/v1/claims 201") == 1);
+  CHECK(occurrences(node.log(), "POST /api/v1/claims 409") == 0);
+  CHECK(ui.lost_claims().empty());
+  CHECK(events.count(SyncEvent::ClaimLost) == 0);
+  CHECK(archive_of(node, tomorrow(), "claim-replay-1").empty());
+  CHECK(wait_until([&] { return online(w); }));
+}
+
+TEST_CASE("the node in use is killed: the worker moves to the next URL, reports it, reloads its board (410) and keeps working") {
+  NodeHarness a;
+  NodeHarness b;  // another database, so another epoch: the move ends in a 410 and a reload
+  TempDir d;
+  const std::string replica = d.file("replica.db");
+  SyncOptions o = options_for(a, replica);
+  o.nodes = {a.url(), b.url()};
+  EventLog events;
+  SyncWorker w(o, events.callback());
+  w.start();
+  ReplicaStore reader(replica);
+  const std::string epoch_a = a.get("/api/v1/board").json()["epoch"].get<std::string>();
+  const std::string epoch_b = b.get("/api/v1/board").json()["epoch"].get<std::string>();
+  REQUIRE(epoch_a != epoch_b);
+  REQUIRE(wait_until([&] { return online(w) && reader.has_board() && reader.epoch() == epoch_a; }));
+  CHECK(w.status().node_url == a.url());
+  REQUIRE(wait_until([&] { return a.metric("openspace_long_polls_held") >= 1; }));
+
+  a.kill9();
+  REQUIRE(wait_until([&] { return w.status().node_url == b.url() && reader.epoch() == epoch_b && online(w); }));
+  CHECK(b.log().find("GET /api/v1/changes 410") != std::string::npos);  // since/epoch kept, then reloaded
+  CHECK(b.log().find("GET /api/v1/board 200") != std::string::npos);
+
+  // It keeps working there: a change on b reaches the replica, a claim made here reaches b.
+  REQUIRE(b.post("/api/v1/claims", NodeHarness::claim_body("claim-on-b-1", tomorrow(), "B", "10:00"), b.token("hallway-1")).status == 201);
+  REQUIRE(wait_until([&] {
+    const auto c = reader.cell({tomorrow(), "B", "10:00"});
+    return c && c->claim_id == "claim-on-b-1";
+  }));
+  REQUIRE_FALSE(reader.enqueue_claim(Claim{"claim-after-1", tomorrow(), "A", "14:00", "After the move", "Sam", ""}));
+  w.kick();
+  REQUIRE(wait_until([&] { return reader.outbox_size() == 0 && events.count(SyncEvent::ClaimDelivered) == 1; }));
+  CHECK(cells_with_claim(b, "claim-after-1") == 1);
+  CHECK(w.status().node_url == b.url());
+  CHECK(online(w));
+}

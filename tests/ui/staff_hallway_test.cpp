@@ -241,3 +241,32 @@ TEST_CASE("hallway shows NOW and NEXT at a given clock and moves on by itself") 
   h.tap(960, 540);
   CHECK(dbg::screen(h.state) == dbg::Screen::Hallway);
 }
+
+TEST_CASE("the staff panel's This kiosk tab shows the node the kiosk uses, and which of several it is") {
+  UiHarness h;
+  login(h);
+  h.tap_button("2");
+  h.tap_button("Unlock");
+  h.view.staff_session = true;
+  h.frame();
+  REQUIRE(dbg::screen(h.state) == dbg::Screen::StaffPanel);
+  CHECK(dbg::this_kiosk_lines(h.state).empty());  // another tab is open
+  h.tap_button("This kiosk");
+  h.frame();
+  // One node: its URL, as before.
+  const auto one = dbg::this_kiosk_lines(h.state);
+  CHECK(std::find(one.begin(), one.end(), "Server: http://10.0.0.5:8080") != one.end());
+
+  // Several nodes (kiosk.nodes): the one in use, which of them it is, and all of them.
+  h.view.nodes = {"http://10.0.0.5:8080", "http://10.0.0.6:8080"};
+  h.view.node_in_use = "http://10.0.0.6:8080";
+  h.frame();
+  const auto several = dbg::this_kiosk_lines(h.state);
+  CHECK(std::find(several.begin(), several.end(), "Server in use: http://10.0.0.6:8080 (2 of 2)") != several.end());
+  CHECK(std::find(several.begin(), several.end(), "Servers: http://10.0.0.5:8080 · http://10.0.0.6:8080") != several.end());
+  CHECK(std::none_of(several.begin(), several.end(), [](const std::string& l) { return l.rfind("Server: ", 0) == 0; }));
+  h.view.node_in_use = "http://10.0.0.5:8080";
+  h.frame();
+  const auto first = dbg::this_kiosk_lines(h.state);
+  CHECK(std::find(first.begin(), first.end(), "Server in use: http://10.0.0.5:8080 (1 of 2)") != first.end());
+}

@@ -181,6 +181,37 @@ TEST_CASE("kiosk files: mode, room, node URL and token are checked") {
   CHECK(err(replace(base, "scale = 1.25", "scale = 9")) == "ui.scale must be between 0.5 and 3");
 }
 
+TEST_CASE("kiosk files: nodes = [...] names several nodes, each checked like node, exactly one of the two") {
+  TempDir d;
+  const std::string base =
+      "[kiosk]\nid = \"room-a\"\nroom = \"A\"\nNODES\ntoken = \"0123456789abcdef\"\n";
+  const auto load = [&](const std::string& nodes) { return load_kiosk_config(d.write("k.toml", replace(base, "NODES", nodes))); };
+  const auto err = [&](const std::string& nodes) {
+    const auto p = d.write("bad.toml", replace(base, "NODES", nodes));
+    std::string m = error_of([&] { load_kiosk_config(p); });
+    return m.empty() ? m : m.substr(m.find(": ") + 2);
+  };
+  const KioskConfig k = load("nodes = [\"http://10.0.0.1:8080/\", \"https://node-b.venue\"]");
+  CHECK(k.nodes == std::vector<std::string>{"http://10.0.0.1:8080", "https://node-b.venue"});
+  CHECK(k.node_url == "http://10.0.0.1:8080");  // the first
+  CHECK(load("nodes = [\"http://10.0.0.1:8080\"]").nodes.size() == 1);
+  // `node` works as before, and is the one entry of `nodes`.
+  const KioskConfig one = load("node = \"http://10.0.0.1:8080/\"");
+  CHECK(one.node_url == "http://10.0.0.1:8080");
+  CHECK(one.nodes == std::vector<std::string>{"http://10.0.0.1:8080"});
+
+  CHECK(err("node = \"http://a:1\"\nnodes = [\"http://b:1\"]") ==
+        "kiosk.nodes and kiosk.node are both given: name one node with node = \"...\" or several with nodes = [...]");
+  CHECK(err("") == "kiosk.node is missing (the node's URL; or nodes = [...] to name several)");
+  CHECK(err("nodes = []") == "kiosk.nodes is empty: name at least one node URL, e.g. nodes = [\"http://192.168.10.2:8080\"]");
+  CHECK(err("nodes = [\"http://a:1\", \"b:1\"]") == "kiosk.nodes[1] \"b:1\" must start with http:// or https://");
+  CHECK(err("nodes = [\"ftp://a\"]") == "kiosk.nodes[0] \"ftp://a\" must start with http:// or https://");
+  CHECK(err("nodes = [\"http://a:1\", 8080]") == "kiosk.nodes[1] must be a string, a node URL such as \"http://192.168.10.2:8080\"");
+  CHECK(err("nodes = [\"http://a:1\", \"http://b:1\", \"http://a:1/\"]") == "kiosk.nodes[2] \"http://a:1/\" is a duplicate of kiosk.nodes[0]");
+  CHECK(err("nodes = \"http://a:1\"") == "kiosk.nodes must be an array");
+  CHECK(err("node = [\"http://a:1\"]") == "kiosk.node must be a string");
+}
+
 TEST_CASE("lightning sheets and room capacity load; bad ones are named in one line") {
   const std::string sheet = "\n[[lightning]]\nstart = \"17:30\"\ntalks = 12\nminutes = 5\ncloses = \"17:25\"\n";
   {
