@@ -186,10 +186,18 @@ void draw_cell_sheet(Frame& f) {
 
   const bool blocked = state == CellState::Blocked;
   // A session that outgrew its room: the larger rooms free at that time, one tap each to move it.
-  const std::vector<const Room*> larger = blocked ? std::vector<const Room*>{} : larger_free_rooms(v, *cell);
+  std::vector<const Room*> larger = blocked ? std::vector<const Room*>{} : larger_free_rooms(v, *cell);
+  // A session staff moved can go back where it was while that cell is still open (undo).
+  const Cell* back = nullptr;
+  if (!blocked && !cell->moved_from_room.empty()) {
+    back = find_cell(v, CellKey{key.day, cell->moved_from_room, cell->moved_from_start});
+    if (back && back->state != CellState::Open) back = nullptr;
+  }
   f.st.move_choices.clear();
-  const ImRect in = sheet(f, f.px(larger.empty() ? 300 : 440));
-  f.st.dialog_title = blocked ? tr("staff.unblock_title", {{"cell", cell_words(v, key)}}) : tr("staff.remove_title");
+  const ImRect in = sheet(f, f.px(larger.empty() && !back ? 300 : 440));
+  f.st.dialog_title = blocked          ? tr("staff.unblock_title", {{"cell", cell_words(v, key)}})
+                      : larger.empty() && !back ? tr("staff.remove_title")
+                                       : tr("staff.move_or_remove_title");
   draw_text_in(f, fonts().header, ImRect(in.Min.x, in.Min.y, in.Max.x, in.Min.y + f.px(52)), theme::text, f.st.dialog_title);
   const std::string detail = blocked ? tr("staff.unblock_detail", {{"label", cell->label}})
                                      : tr("staff.remove_detail", {{"title", cell->title}, {"host", cell->host}, {"cell", cell_words(v, key)}});
@@ -198,7 +206,17 @@ void draw_cell_sheet(Frame& f) {
     draw_text(f, fonts().body, ImVec2(in.Min.x, y), theme::text, l);
     y += f.px(36);
   }
-  if (!larger.empty()) {
+  if (back) {
+    y += f.px(8);
+    const std::string label = "↩ " + tr("staff.move_back", {{"room", room_name(v, back->room)}, {"time", back->start}});
+    f.st.move_choices.push_back(label);
+    if (button(f, ImRect(in.Min.x, y, in.Min.x + f.px(520), y + f.px(72)), label, ButtonKind::Primary, true, fonts().body)) {
+      f.out.push_back(intent::MoveClaim{cell->claim_id, back->key()});
+      close();
+      return;
+    }
+    y += f.px(80);
+  } else if (!larger.empty()) {
     y += f.px(8);
     const int cap = crowded_capacity(v, *cell);
     draw_text_in(f, fonts().body, ImRect(in.Min.x, y, in.Max.x, y + f.px(40)), cap > 0 ? theme::amber : theme::text,

@@ -54,6 +54,16 @@ bool has_text(const std::vector<dbg::DrawnText>& texts, const std::string& s) {
   return false;
 }
 
+// The clock held 3 s, a PIN, and the node's token: the staff panel opens.
+void open_staff_panel(UiHarness& h) {
+  h.frame();
+  h.hold(dbg::clock_rect(h.state)->cx(), dbg::clock_rect(h.state)->cy(), std::chrono::milliseconds(3200));
+  h.tap_button("2");
+  h.tap_button("Unlock");
+  h.view.staff_session = true;
+  h.frame();
+}
+
 void type_field(UiHarness& h, const char* text) {
   h.type(text);
   h.tap_button("Next ▸");
@@ -252,12 +262,7 @@ TEST_CASE("staff: a session over its room's capacity is marked, and the larger f
   h.view.board.event.rooms[1].capacity = 80;   // B
   h.view.board.event.rooms[2].capacity = 200;  // C
   claim(h, "A", "11:00", "Packaging BoF", 25);
-  h.frame();
-  h.hold(dbg::clock_rect(h.state)->cx(), dbg::clock_rect(h.state)->cy(), std::chrono::milliseconds(3200));
-  h.tap_button("2");
-  h.tap_button("Unlock");
-  h.view.staff_session = true;
-  h.frame();
+  open_staff_panel(h);
   REQUIRE(dbg::screen(h.state) == dbg::Screen::StaffPanel);
   bool crowded = false;
   for (const auto& t : dbg::cell_texts(h.state, {kDay, "A", "11:00"})) crowded |= t.text == "⚠ 25 coming · more than 20 seats";
@@ -278,12 +283,7 @@ TEST_CASE("staff Evening tab: reorder with the arrows, remove after asking once"
   UiHarness h;
   add_sheet(h, 3);
   h.view.board.groups = {group("group-0001", "19:30", "Dinner: Thai", 8, 5)};
-  h.frame();
-  h.hold(dbg::clock_rect(h.state)->cx(), dbg::clock_rect(h.state)->cy(), std::chrono::milliseconds(3200));
-  h.tap_button("2");
-  h.tap_button("Unlock");
-  h.view.staff_session = true;
-  h.frame();
+  open_staff_panel(h);
   h.tap_button("Lightning & groups");
   CHECK_FALSE(dbg::button_enabled(h.state, "up talk-0001"));
   h.tap_button("down talk-0001");
@@ -332,4 +332,19 @@ TEST_CASE("the hallway shows the next sheet's line-up and free places, and tonig
   REQUIRE(t.size() == 2);
   CHECK(t[0] == "19:30 Dinner: Thai (5 of 8 going)");
   CHECK(t[1] == "20:00 Board games (Full)");
+}
+
+TEST_CASE("staff: a moved session can be moved back while its old cell is open (undo)") {
+  UiHarness h;
+  Cell& to = claim(h, "C", "11:00", "Packaging BoF", 3);
+  to.moved_from_room = "A";
+  to.moved_from_start = "11:00";
+  cell_of(h.view.board, kDay, "A", "11:00").moved_to_room = "C";
+  open_staff_panel(h);
+  h.tap_cell({kDay, "C", "11:00"});
+  REQUIRE(dbg::move_choices(h.state) == std::vector<std::string>{"↩ Move back to Room A 11:00"});
+  h.tap_button("↩ Move back to Room A 11:00");
+  const auto moves = h.emitted<ui::intent::MoveClaim>();
+  REQUIRE(moves.size() == 1);
+  CHECK(moves[0].to == CellKey{kDay, "A", "11:00"});
 }
