@@ -135,7 +135,8 @@ TEST_CASE("50 clients race for the last lightning place: exactly one 201, every 
   CHECK(other == 0);
   const auto archive = node.get("/api/v1/archive?day=" + tomorrow(node), node.staff_token()).json();
   CHECK(archive["signups"].size() == 49);  // every loser told, and kept for staff
-  for (const auto& s : node.get("/api/v1/board").json()["lightning"])
+  const auto board = node.get("/api/v1/board").json();  // kept alive: iterating a temporary's member would dangle
+  for (const auto& s : board["lightning"])
     if (s["day"] == tomorrow(node)) CHECK(s["signups"].size() == 3);
 }
 
