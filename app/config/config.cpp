@@ -341,6 +341,12 @@ NodeConfig load_node_config(const std::string& path) {
     l.body_timeout_ms = static_cast<int>(lr.integer("body_timeout_ms", l.body_timeout_ms, 100, 600000));
     lr.no_unknown_keys();
   }
+  if (const toml::table* store = r.table("store", false)) {
+    Reader sr(path, *store, "store");
+    c.postgres = sr.str("postgres", "");
+    if (sr.has("postgres") && c.postgres.empty()) sr.fail_key("postgres", "is empty: give a libpq conninfo, or leave the key out for SQLite");
+    sr.no_unknown_keys();
+  }
   c.backup_dir = (std::filesystem::path(c.database).parent_path() / "backups").string();
   if (const toml::table* backup = r.table("backup", false)) {
     Reader br(path, *backup, "backup");

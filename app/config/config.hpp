@@ -33,7 +33,9 @@ struct NodeConfig {
   std::string file;            // path of node.toml as given
   std::string listen_host = "0.0.0.0";
   int listen_port = 8080;
-  std::string database;        // resolved path
+  std::string database;        // resolved path (the SQLite board; unused for it when `postgres` is set)
+  // [store] postgres: a libpq conninfo; when set the board lives in PostgreSQL (contract §4.4).
+  std::string postgres;
   std::string event_file;      // resolved path
   Event event;                 // loaded from event_file
   std::string staff_pin_hash;  // output of `openspace-node hash-pin`

@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  // A fresh install has no var/ folder yet: make the database's folder.
-  if (const auto dir = std::filesystem::path(cfg.database).parent_path(); !dir.empty()) {
+  // A fresh install has no var/ folder yet: make the database's folder (a SQLite board only).
+  if (const auto dir = std::filesystem::path(cfg.database).parent_path(); cfg.postgres.empty() && !dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
   }

@@ -28,6 +28,7 @@
 
 #include "core/time.hpp"
 #include "codec/codec.hpp"
+#include "store/board_store.hpp"
 #include "store/node_store.hpp"
 #include "store/sqlite.hpp"
 
@@ -65,7 +66,16 @@ std::vector<std::string> list_backups(const std::string& dir) {
   return out;
 }
 
+// Backups and restores copy the SQLite file; a board in PostgreSQL is backed up with the
+// PostgreSQL tools (pg_dump, pg_basebackup, or the standby itself: docs/configuration.md).
+static void refuse_postgres(const NodeConfig& cfg, const char* what) {
+  if (!cfg.postgres.empty())
+    throw StoreError(0, std::string("the board is in PostgreSQL ([store] postgres in ") + cfg.file + "): " + what +
+                            " works on the SQLite file only; use pg_dump / pg_restore (or pg_basebackup) instead");
+}
+
 std::string backup_node_database(const NodeConfig& cfg, std::chrono::system_clock::time_point now) {
+  refuse_postgres(cfg, "openspace-node backup");
   if (!fs::exists(cfg.database)) throw StoreError(0, "the database " + cfg.database + " does not exist yet (start the node once)");
   std::error_code ec;
   fs::create_directories(cfg.backup_dir, ec);
@@ -128,6 +138,7 @@ bool node_listening(const NodeConfig& cfg) {
 }  // namespace
 
 RestoreResult restore_node_database(const NodeConfig& cfg, const std::string& backup, std::chrono::system_clock::time_point now) {
+  refuse_postgres(cfg, "openspace-node restore");
   std::error_code ec;
   if (!fs::is_regular_file(backup, ec)) throw StoreError(0, "the backup " + backup + " does not exist or is not a file");
   if (node_listening(cfg))
@@ -301,11 +312,16 @@ int run_morning_reset(int argc, char** argv) {
       std::printf("morning-reset: nothing reset, because %s is not a day of this event.\n", day.c_str());
       return 0;
     }
-    // The backup comes first, so a reset run by mistake can be undone.
-    const std::string backup = backup_node_database(cfg, std::chrono::system_clock::now());
-    std::printf("morning-reset: backed up to %s\n", backup.c_str());
-    NodeStore store(cfg.database, cfg.event);
-    const ResetResult r = store.reset_day(day);
+    // The backup comes first, so a reset run by mistake can be undone. A board in PostgreSQL
+    // has its own backups (pg_dump before this timer, or point-in-time recovery).
+    if (cfg.postgres.empty()) {
+      const std::string backup = backup_node_database(cfg, std::chrono::system_clock::now());
+      std::printf("morning-reset: backed up to %s\n", backup.c_str());
+    } else {
+      std::printf("morning-reset: the board is in PostgreSQL: no SQLite backup (back it up with pg_dump).\n");
+    }
+    const auto store = board_store_factory(BoardLocation{cfg.database, cfg.postgres}, cfg.event)();
+    const ResetResult r = store->reset_day(day);
     if (r.error) {
       std::fprintf(stderr, "openspace-node morning-reset: %s\n", r.error->message.c_str());
       return 1;
@@ -380,9 +396,12 @@ int run_import_claims(int argc, char** argv) {
     const LocalTime now = a.allow_past && !cfg.event.days.empty() ? LocalTime{cfg.event.days.front(), 0, 0}
                                                                    : VenueClock(cfg.event.timezone).now();
     // Like the node, a first import may create the database; its folder too.
-    std::error_code ec;
-    fs::create_directories(fs::path(cfg.database).parent_path(), ec);
-    NodeStore store(cfg.database, cfg.event);
+    if (cfg.postgres.empty()) {
+      std::error_code ec;
+      fs::create_directories(fs::path(cfg.database).parent_path(), ec);
+    }
+    const auto made = board_store_factory(BoardLocation{cfg.database, cfg.postgres}, cfg.event)();
+    BoardStore& store = *made;
     int created = 0, refused = 0;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto decoded = json::decode_claim_request(json::dump(list[i]));

@@ -3,8 +3,10 @@
 // API, keeping the last N) and `openspace-node morning-reset --config node.toml` (back up, then
 // reset today's claims into the archive, only when [reset] auto = true), and
 // `openspace-node import-claims --config node.toml FILE.json [--allow-past]` (claims put on the
-// board through NodeStore with the API's rules: planned sessions, paper fallback, sample data),
+// board through the board store with the API's rules: planned sessions, paper fallback, sample data),
 // and `openspace-node restore --config node.toml BACKUP.db` (a backup back in place, new epoch).
+// backup and restore copy the SQLite file and refuse a board in PostgreSQL ([store] postgres:
+// pg_dump / pg_restore back that up); morning-reset and import-claims work on either store.
 #pragma once
 #include <chrono>
 #include <cstdint>

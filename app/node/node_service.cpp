@@ -2,7 +2,7 @@
 //
 // Index of this file:
 // [SECTION] Small helpers: JSON answers, numbers, ETags
-// [SECTION] Store pool: a few NodeStores (one SQLite connection each) shared by the workers
+// [SECTION] Store pool: a few BoardStores (one database connection each) shared by the workers
 // [SECTION] Change hub: long-polls wait here for a seq past theirs
 // [SECTION] Guards: staff sessions, PIN lockout, claim rate limit
 // [SECTION] Heartbeats and metrics
@@ -39,7 +39,7 @@
 #include "web/web_view.hpp"
 #include "schedule/schedule.hpp"
 #include "core/text.hpp"
-#include "store/node_store.hpp"
+#include "store/board_store.hpp"
 
 namespace osb {
 
@@ -133,29 +133,30 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-// [SECTION] Store pool: a few NodeStores (one SQLite connection each) shared by the workers
+// [SECTION] Store pool: a few BoardStores (one database connection each) shared by the workers
 // A pool rather than one store per worker thread: with hundreds of workers (held long-polls),
 // per-thread connections would cost hundreds of page caches for no gain.
 
 class StorePool {
  public:
-  StorePool(std::string path, Event event, std::size_t max) : path_(std::move(path)), event_(std::move(event)), max_(max) {
-    free_.push_back(std::make_unique<NodeStore>(path_, event_));  // opens, migrates, seeds now
+  // `make` opens one store (one connection); the first is made now (it creates, migrates, seeds).
+  StorePool(BoardStoreFactory make, std::size_t max) : make_(std::move(make)), max_(max) {
+    free_.push_back(make_());
     created_ = 1;
   }
 
   class Lease {
    public:
-    Lease(StorePool& pool, std::unique_ptr<NodeStore> s) : pool_(pool), store_(std::move(s)) {}
+    Lease(StorePool& pool, std::unique_ptr<BoardStore> s) : pool_(pool), store_(std::move(s)) {}
     ~Lease() { pool_.give_back(std::move(store_)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    NodeStore* operator->() { return store_.get(); }
-    NodeStore& operator*() { return *store_; }
+    BoardStore* operator->() { return store_.get(); }
+    BoardStore& operator*() { return *store_; }
 
    private:
     StorePool& pool_;
-    std::unique_ptr<NodeStore> store_;
+    std::unique_ptr<BoardStore> store_;
   };
 
   Lease acquire() {
@@ -169,7 +170,7 @@ class StorePool {
     ++created_;
     lk.unlock();
     try {
-      return Lease(*this, std::make_unique<NodeStore>(path_, event_));
+      return Lease(*this, make_());
     } catch (...) {
       lk.lock();
       --created_;
@@ -186,7 +187,7 @@ class StorePool {
   }
 
  private:
-  void give_back(std::unique_ptr<NodeStore> s) {
+  void give_back(std::unique_ptr<BoardStore> s) {
     {
       std::lock_guard lk(m_);
       free_.push_back(std::move(s));
@@ -194,12 +195,11 @@ class StorePool {
     cv_.notify_one();
   }
 
-  std::string path_;
-  Event event_;
+  BoardStoreFactory make_;
   std::size_t max_;
   std::mutex m_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<NodeStore>> free_;
+  std::vector<std::unique_ptr<BoardStore>> free_;
   std::size_t created_ = 0;
 };
 
@@ -477,7 +477,7 @@ struct Service : http::Handler {
   explicit Service(NodeConfig c)
       : config(std::move(c)),
         clock(config.event.timezone),
-        pool(config.database, config.event, kStorePoolSize),
+        pool(board_store_factory(BoardLocation{config.database, config.postgres}, config.event), kStorePoolSize),
         epoch(pool.acquire()->epoch()),
         hub(pool.acquire()->seq(), [this](std::vector<ChangeHub::Wake> first, std::vector<ChangeHub::Wake> later) {
           dispatch_wakes(std::move(first), std::move(later));
@@ -719,7 +719,10 @@ struct Service : http::Handler {
       d.route->handler(call);
     } catch (const StoreError& e) {
       std::fprintf(stderr, "openspace-node: database error on %s: %s\n", d.route->name.c_str(), e.what());
-      if (e.is_io() || e.code == 5 /* SQLITE_BUSY */ || (e.code & 0xff) == 5)
+      if (e.in_doubt())  // after COMMIT was sent: saved or not, the same request again replays
+        send_error(res, 503, "unavailable",
+                   "The board's database did not confirm this change; send it again (the same id is not counted twice).");
+      else if (e.is_unavailable())
         send_error(res, 503, "unavailable", "The board's database cannot be used right now; try again shortly.");
       else
         send_error(res, 500, "internal", "The node hit an unexpected database error.");
@@ -1089,7 +1092,7 @@ void post_claim(Service& s, Call& c) {
   }
 
   const auto now = s.now();
-  ClaimResult r = s.write([&](NodeStore& store) { return store.claim(claim, now); });
+  ClaimResult r = s.write([&](BoardStore& store) { return store.claim(claim, now); });
   if (r.outcome == ClaimOutcome::Replayed && ticket != 0) s.limiter.give_back(who, ticket);
   switch (r.outcome) {
     case ClaimOutcome::Created:
@@ -1119,7 +1122,7 @@ int status_of(const Error& e) {
 
 void delete_claim(Service& s, Call& c) {
   const std::string& id = c.params.at(0);
-  CellResult r = s.write([&](NodeStore& store) { return store.release(id); });
+  CellResult r = s.write([&](BoardStore& store) { return store.release(id); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   c.publish_after = r.seq;
   send_json(c.res, 200, cell_answer(r.cell, r.seq));
@@ -1175,7 +1178,7 @@ void delete_session(Service& s, Call& c) {
 
 void post_reset(Service& s, Call& c) {
   const std::string& day = c.params.at(0);
-  ResetResult r = s.write([&](NodeStore& store) { return store.reset_day(day); });
+  ResetResult r = s.write([&](BoardStore& store) { return store.reset_day(day); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   c.publish_after = r.seq;
   send_json(c.res, 200, Json{{"archived", r.archived}, {"signups", r.signups}, {"groups", r.groups}, {"seq", r.seq}});
@@ -1185,7 +1188,7 @@ void put_block(Service& s, Call& c) {
   auto decoded = json::decode_block_request(c.req.body);
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
   const CellKey key{c.params.at(0), c.params.at(1), c.params.at(2)};
-  CellResult r = s.write([&](NodeStore& store) { return store.block(key, std::get<std::string>(decoded)); });
+  CellResult r = s.write([&](BoardStore& store) { return store.block(key, std::get<std::string>(decoded)); });
   if (r.error) {
     if (r.error->code == "taken") return send_error(c.res, 409, "taken", r.error->message, Json{{"cell", json::encode(r.cell)}});
     return send_error(c.res, status_of(*r.error), *r.error);
@@ -1196,7 +1199,7 @@ void put_block(Service& s, Call& c) {
 
 void delete_block(Service& s, Call& c) {
   const CellKey key{c.params.at(0), c.params.at(1), c.params.at(2)};
-  CellResult r = s.write([&](NodeStore& store) { return store.unblock(key); });
+  CellResult r = s.write([&](BoardStore& store) { return store.unblock(key); });
   if (r.error) {
     if (r.error->code == "not_blocked")
       return send_error(c.res, 409, "not_blocked", r.error->message, Json{{"cell", json::encode(r.cell)}});
@@ -1209,7 +1212,7 @@ void delete_block(Service& s, Call& c) {
 void put_announcement(Service& s, Call& c) {
   auto decoded = json::decode_announcement_request(c.req.body);
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
-  AnnouncementResult r = s.write([&](NodeStore& store) { return store.set_announcement(std::get<Announcement>(decoded)); });
+  AnnouncementResult r = s.write([&](BoardStore& store) { return store.set_announcement(std::get<Announcement>(decoded)); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   c.publish_after = r.seq;
   send_json(c.res, 200, Json{{"announcement", json::encode(r.announcement)}, {"seq", r.seq}});
@@ -1244,7 +1247,7 @@ void post_lightning(Service& s, Call& c) {
   std::uint64_t ticket = 0;
   if (!reserve_action(s, c, "lightning", ticket)) return;
   const auto now = s.now();
-  SignupResult r = s.write([&](NodeStore& store) { return store.sign_up(std::get<LightningSignup>(decoded), now); });
+  SignupResult r = s.write([&](BoardStore& store) { return store.sign_up(std::get<LightningSignup>(decoded), now); });
   if (!r.created) s.action_limiter.give_back("lightning:" + caller_key(c), ticket);
   if (r.error) {
     if (r.error->code == "full" || r.error->code == "closed") ++s.metrics.signups_refused;
@@ -1261,7 +1264,7 @@ void post_lightning(Service& s, Call& c) {
 
 void delete_lightning(Service& s, Call& c) {
   const std::string& id = c.params.at(0);
-  SignupResult r = s.write([&](NodeStore& store) { return store.remove_signup(id); });
+  SignupResult r = s.write([&](BoardStore& store) { return store.remove_signup(id); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   c.publish_after = r.seq;
   send_json(c.res, 200, signup_answer(r));
@@ -1271,7 +1274,7 @@ void put_lightning_order(Service& s, Call& c) {
   auto decoded = json::decode_order_request(c.req.body);
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
   const std::string day = c.params.at(0), start = c.params.at(1);
-  SignupResult r = s.write([&](NodeStore& store) { return store.reorder(day, start, std::get<std::vector<std::string>>(decoded)); });
+  SignupResult r = s.write([&](BoardStore& store) { return store.reorder(day, start, std::get<std::vector<std::string>>(decoded)); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   c.publish_after = r.seq;
   send_json(c.res, 200, Json{{"sheet", json::encode(r.sheet)}, {"seq", r.seq}});
@@ -1285,7 +1288,7 @@ void post_group(Service& s, Call& c) {
   std::uint64_t ticket = 0;
   if (!reserve_action(s, c, "group", ticket)) return;
   const auto now = s.now();
-  GroupResult r = s.write([&](NodeStore& store) { return store.create_group(std::get<Group>(decoded), now); });
+  GroupResult r = s.write([&](BoardStore& store) { return store.create_group(std::get<Group>(decoded), now); });
   if (!r.created) s.action_limiter.give_back("group:" + caller_key(c), ticket);
   if (r.error) {
     const int st = status_of(*r.error);
@@ -1305,7 +1308,7 @@ void post_group_join(Service& s, Call& c) {
   std::uint64_t ticket = 0;
   if (!reserve_action(s, c, "join", ticket)) return;
   const std::string& id = c.params.at(0);
-  GroupResult r = s.write([&](NodeStore& store) { return store.join_group(id, std::get<std::string>(decoded)); });
+  GroupResult r = s.write([&](BoardStore& store) { return store.join_group(id, std::get<std::string>(decoded)); });
   if (!r.created) s.action_limiter.give_back("join:" + caller_key(c), ticket);
   if (r.error) {
     if (r.error->code == "full") ++s.metrics.joins_refused;
@@ -1324,7 +1327,7 @@ void post_group_join(Service& s, Call& c) {
 
 void delete_group(Service& s, Call& c) {
   const std::string& id = c.params.at(0);
-  GroupResult r = s.write([&](NodeStore& store) { return store.remove_group(id); });
+  GroupResult r = s.write([&](BoardStore& store) { return store.remove_group(id); });
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   c.publish_after = r.seq;
   send_json(c.res, 200, group_answer(r));
@@ -1336,7 +1339,7 @@ void post_interest(Service& s, Call& c) {
   std::uint64_t ticket = 0;
   if (!reserve_action(s, c, "interest", ticket)) return;
   const std::string& id = c.params.at(0);
-  InterestResult r = s.write([&](NodeStore& store) { return store.add_interest(id, std::get<std::string>(decoded)); });
+  InterestResult r = s.write([&](BoardStore& store) { return store.add_interest(id, std::get<std::string>(decoded)); });
   if (!r.counted) s.action_limiter.give_back("interest:" + caller_key(c), ticket);
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   if (r.counted) {
@@ -1351,7 +1354,7 @@ void post_move(Service& s, Call& c) {
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
   const std::string& id = c.params.at(0);
   const auto now = s.now();
-  MoveResult r = s.write([&](NodeStore& store) { return store.move(id, std::get<CellKey>(decoded), now); });
+  MoveResult r = s.write([&](BoardStore& store) { return store.move(id, std::get<CellKey>(decoded), now); });
   if (r.error) {
     const int st = status_of(*r.error);
     if (st == 409) return send_error(c.res, 409, r.error->code, r.error->message, Json{{"cell", json::encode(r.to)}});
@@ -1375,7 +1378,7 @@ void put_schedule(Service& s, Call& c) {
   auto parsed = schedule::parse(c.req.body, s.clock);
   if (auto* e = std::get_if<Error>(&parsed)) return send_error(c.res, 400, *e);
   const auto& talks = std::get<schedule::Parsed>(parsed).talks;
-  ScheduleResult r = s.write([&](NodeStore& store) { return store.import_schedule(talks, source); });
+  ScheduleResult r = s.write([&](BoardStore& store) { return store.import_schedule(talks, source); });
   c.publish_after = r.seq;
   send_json(c.res, 200, Json{{"talks", r.talks}, {"added", r.added}, {"updated", r.updated}, {"cancelled", r.cancelled},
                              {"unchanged", r.unchanged}, {"seq", r.seq}});

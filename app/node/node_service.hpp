@@ -1,5 +1,5 @@
-// Open Space Board — the node's HTTP service: every route of docs/api.md over a NodeStore per
-// worker thread, auth (kiosk tokens, staff sessions from the PIN), limits, the long-poll hub,
+// Open Space Board — the node's HTTP service: every route of docs/api.md over a pool of
+// BoardStores (SQLite, or PostgreSQL with node.toml [store] postgres), auth (kiosk tokens, staff sessions from the PIN), limits, the long-poll hub,
 // metrics, and the web view. Used by openspace-node and, in-process, by tests and benchmarks.
 #pragma once
 #include <memory>

@@ -12,20 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "store/store_error.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace osb {
-
-struct StoreError : std::runtime_error {
-  StoreError(int code, const std::string& what) : std::runtime_error(what), code(code) {}
-  int code;  // SQLite result code (extended), or 0 for errors of our own
-  // True for a full disk or an I/O error: the caller answers 503, nothing was committed.
-  bool is_io() const;
-  // SQLITE_BUSY / SQLITE_LOCKED: another connection held a lock the busy handler could not wait
-  // out (SQLite skips it while a new file changes journal mode, and to avoid a deadlock).
-  bool is_busy() const;
-};
 
 // Runs `f` again while it fails with a busy error, for up to `ms` milliseconds (a few ms apart,
 // growing). For steps that run once per connection: opening, creating and migrating a file two

@@ -140,6 +140,24 @@ TEST_CASE("node.toml: short tokens, plain PINs and bad listen addresses are name
   CHECK(error_of([&] { load_node_config(p); }) == d.file("missing.toml") + ": cannot read the file (no such file)");
 }
 
+TEST_CASE("node.toml: [store] postgres puts the board in PostgreSQL; unknown or empty keys are named") {
+  TempDir d;
+  d.write("event.toml", kEvent);
+  const std::string base = "[node]\nevent = \"event.toml\"\n[auth]\nstaff_pin = \"pbkdf2-sha256$1$00$00\"\nSTORE\n";
+  const auto load = [&](const std::string& store) { return load_node_config(d.write("node.toml", replace(base, "STORE", store))); };
+  CHECK(load("").postgres.empty());
+  CHECK(load("[store]\npostgres = \"host=A,B dbname=openspace target_session_attrs=read-write\"").postgres ==
+        "host=A,B dbname=openspace target_session_attrs=read-write");
+  const auto err = [&](const std::string& store) {
+    const auto p = d.write("bad.toml", replace(base, "STORE", store));
+    std::string m = error_of([&] { load_node_config(p); });
+    return m.substr(m.find(": ") + 2);
+  };
+  CHECK(err("[store]\npostgress = \"x\"") == "unknown key store.postgress (check the spelling)");
+  CHECK(err("[store]\npostgres = \"\"").find("store.postgres is empty") == 0);
+  CHECK(err("[store]\npostgres = 5") == "store.postgres must be a string");
+}
+
 TEST_CASE("node.toml: [auth] trusted_proxies takes IP addresses, canonical, and names a bad one in one line") {
   TempDir d;
   d.write("event.toml", kEvent);
