@@ -22,4 +22,17 @@ inline Claim sample_claim(std::string id = "claim-0001", std::string room = "A",
   return Claim{std::move(id), std::move(day), std::move(room), std::move(start), "Packaging BoF", "José", ""};
 }
 
+// An evening group on the first sample day (contract §4.3).
+inline Group sample_group(std::string id = "group-0001", int seats = 3) {
+  Group g;
+  g.group_id = std::move(id);
+  g.day = "2030-03-11";
+  g.time = "19:30";
+  g.title = "Dinner: Thai";
+  g.where = "Main entrance";
+  g.seats = seats;
+  g.host = "Ana";
+  return g;
+}
+
 }  // namespace osb::test

@@ -28,17 +28,7 @@ LightningSignup talk(std::string id, std::string title = "Emacs in 5 minutes") {
   return LightningSignup{std::move(id), "2030-03-11", "17:30", std::move(title), "Ana", 0};
 }
 
-Group dinner(std::string id = "group-0001", int seats = 3) {
-  Group g;
-  g.group_id = std::move(id);
-  g.day = "2030-03-11";
-  g.time = "19:30";
-  g.title = "Dinner: Thai";
-  g.where = "Main entrance";
-  g.seats = seats;
-  g.host = "Ana";
-  return g;
-}
+Group dinner(std::string id = "group-0001", int seats = 3) { return sample_group(std::move(id), seats); }
 
 LocalTime at(const char* day, int h, int m) { return {day, h * 60 + m, 0}; }
 

@@ -13,19 +13,8 @@
 using namespace osb;
 using namespace osb::test;
 
-TEST_CASE("a new store seeds every cell of the event as open, with one seq") {
-  TempDir d;
-  NodeStore s(d.file("node.db"), sample_event());
-  const Board b = s.board();
-  CHECK(b.cells.size() == 2 * 3 * 3);
-  CHECK(b.seq == 1);
-  CHECK(b.epoch.size() == 16);
-  for (const auto& c : b.cells) {
-    CHECK(c.state == CellState::Open);
-    CHECK(c.seq == 1);
-  }
-  CHECK_FALSE(b.announcement);
-}
+// A new board's seed (every cell open at one seq, a 16-digit epoch) is in the store contract
+// suite (board_store_contract_test.cpp), which runs on this store too.
 
 TEST_CASE("a claim wins an open cell once, and the same claim again is an idempotent replay") {
   TempDir d;
