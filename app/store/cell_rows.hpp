@@ -99,6 +99,24 @@ inline std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
+// Both stores keep evening groups in `evening_groups` with these columns first, in this order.
+#define OSB_GROUP_ROW_COLUMNS "group_id, day, time, title, place, seats, host, continues, joined, seq"
+
+inline Group group(const Statement& s) {
+  Group g;
+  g.group_id = s.text(0);
+  g.day = s.text(1);
+  g.time = s.text(2);
+  g.title = s.text(3);
+  g.where = s.text(4);
+  g.seats = static_cast<int>(s.int64(5));
+  g.host = s.text(6);
+  g.continues = s.text(7);
+  g.joined = static_cast<int>(s.int64(8));
+  g.seq = s.int64(9);
+  return g;
+}
+
 inline Talk talk(const Statement& s) {
   Talk t;
   t.id = s.text(0);

@@ -15,7 +15,7 @@ namespace {
 Error err(const char* code, std::string message) { return Error{code, std::move(message)}; }
 
 #define OSB_SIGNUP_COLUMNS "signup_id, day, start, title, speaker, position"
-#define OSB_GROUP_COLUMNS "group_id, day, time, title, place, seats, host, continues, joined, seq, status"
+#define OSB_GROUP_COLUMNS OSB_GROUP_ROW_COLUMNS ", status"
 
 LightningSignup signup_row(const Statement& s) {
   LightningSignup x;
@@ -29,17 +29,7 @@ LightningSignup signup_row(const Statement& s) {
 }
 
 Group group_row(const Statement& s) {
-  Group g;
-  g.group_id = s.text(0);
-  g.day = s.text(1);
-  g.time = s.text(2);
-  g.title = s.text(3);
-  g.where = s.text(4);
-  g.seats = static_cast<int>(s.int64(5));
-  g.host = s.text(6);
-  g.continues = s.text(7);
-  g.joined = static_cast<int>(s.int64(8));
-  g.seq = s.int64(9);
+  Group g = rows::group(s);
   g.removed = s.text(10) != "active";
   return g;
 }

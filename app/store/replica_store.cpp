@@ -229,21 +229,9 @@ std::vector<Sheet> ReplicaStore::sheets() {
 
 std::vector<Group> ReplicaStore::groups() {
   std::vector<Group> out;
-  auto& s = db_.prepare(
-      "SELECT group_id, day, time, title, place, seats, host, continues, joined, seq FROM evening_groups "
-      "ORDER BY day, time, title, group_id");
+  auto& s = db_.prepare("SELECT " OSB_GROUP_ROW_COLUMNS " FROM evening_groups ORDER BY day, time, title, group_id");
   while (s.step()) {
-    Group g;
-    g.group_id = s.text(0);
-    g.day = s.text(1);
-    g.time = s.text(2);
-    g.title = s.text(3);
-    g.where = s.text(4);
-    g.seats = static_cast<int>(s.int64(5));
-    g.host = s.text(6);
-    g.continues = s.text(7);
-    g.joined = static_cast<int>(s.int64(8));
-    g.seq = s.int64(9);
+    Group g = rows::group(s);
     out.push_back(std::move(g));
   }
   s.reset();

@@ -192,6 +192,18 @@ osb::test::NodeOptions evening_options() {
   return o;
 }
 
+// A node with a lightning sheet, and openspace-admin pointed at it (its own state folder).
+struct EveningAdmin {
+  NodeHarness node{evening_options()};
+  osb::test::TempDir state;
+  std::string day = node.days().at(1);
+  AdminRun run(std::vector<std::string> args) { return run_with_input(std::move(args), ""); }
+  AdminRun run_with_input(std::vector<std::string> args, const std::string& input) {
+    args.insert(args.begin(), {"--node", node.url()});
+    return admin(state, args, input);
+  }
+};
+
 nlohmann::json signup(const std::string& id, const std::string& day, const std::string& title, const std::string& speaker) {
   return {{"signup_id", id}, {"day", day}, {"start", "21:00"}, {"title", title}, {"speaker", speaker}};
 }
@@ -216,13 +228,10 @@ nlohmann::json board_cell(NodeHarness& node, const std::string& day, const std::
 }  // namespace
 
 TEST_CASE("openspace-admin: lightning sheets listed, reordered and a talk removed") {
-  NodeHarness node(evening_options());
-  osb::test::TempDir state;
-  const std::string day = node.days().at(1);
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"--node", node.url()});
-    return admin(state, args);
-  };
+  EveningAdmin e;
+  NodeHarness& node = e.node;
+  const std::string day = e.day;
+  auto run = [&](std::vector<std::string> args) { return e.run(std::move(args)); };
   const std::string tok = node.token("room-a");
   REQUIRE(node.post("/api/v1/lightning", signup("talk-cli-1", day, "Emacs in 5 minutes", "Ana").dump(), tok).status == 201);
   REQUIRE(node.post("/api/v1/lightning", signup("talk-cli-2", day, "Vim in 5 minutes", "Bo").dump(), tok).status == 201);
@@ -243,7 +252,7 @@ TEST_CASE("openspace-admin: lightning sheets listed, reordered and a talk remove
 
   // Staff only.
   CHECK(run({"lightning", "remove", "talk-cli-1"}).rc == 4);
-  REQUIRE(admin(state, {"--node", node.url(), "login"}, "2468\n").rc == 0);
+  REQUIRE(e.run_with_input({"login"}, "2468\n").rc == 0);
 
   // Places now, signup ids, or both.
   r = run({"lightning", "order", day, "21:00", "3", "talk-cli-1", "2"});
@@ -288,13 +297,10 @@ TEST_CASE("openspace-admin: lightning sheets listed, reordered and a talk remove
 }
 
 TEST_CASE("openspace-admin: evening groups listed and removed, sessions moved, exports carry them") {
-  NodeHarness node(evening_options());
-  osb::test::TempDir state;
-  const std::string day = node.days().at(1);
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"--node", node.url()});
-    return admin(state, args);
-  };
+  EveningAdmin e;
+  NodeHarness& node = e.node;
+  const std::string day = e.day;
+  auto run = [&](std::vector<std::string> args) { return e.run(std::move(args)); };
   const std::string tok = node.token("room-a");
   REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("claim-mv-1", day, "A", "10:00", "Rust, safely"), tok).status == 201);
   REQUIRE(node.post("/api/v1/claims", NodeHarness::claim_body("claim-mv-2", day, "C", "11:00", "Go, quickly"), tok).status == 201);
@@ -316,15 +322,15 @@ TEST_CASE("openspace-admin: evening groups listed and removed, sessions moved, e
   CHECK(r.rc == 0);
   CHECK(r.out.find("No evening groups on") != std::string::npos);
 
-  REQUIRE(admin(state, {"--node", node.url(), "login"}, "2468\n").rc == 0);
+  REQUIRE(e.run_with_input({"login"}, "2468\n").rc == 0);
   r = run({"status"});
   CHECK(r.out.find("Lightning talks: 0 on 3 sheets · groups: 1 (5 joined)\n") != std::string::npos);
 
   // Exports: JSON with the sheets and groups, CSV with interest and where a session came from.
-  r = run({"export", "--format", "json", "--out", state.file("export.json")});
+  r = run({"export", "--format", "json", "--out", e.state.file("export.json")});
   CHECK(r.rc == 0);
   CHECK(r.err.find("Wrote 2 session(s), 0 lightning talk(s) and 1 evening group(s)") != std::string::npos);
-  const auto exported = nlohmann::json::parse(slurp(state.file("export.json")));
+  const auto exported = nlohmann::json::parse(slurp(e.state.file("export.json")));
   REQUIRE(exported["sessions"].size() == 2);
   CHECK(exported["sessions"][0]["claim_id"] == "claim-mv-1");
   CHECK(exported["sessions"][0]["interest"] == 1);
@@ -385,13 +391,9 @@ TEST_CASE("openspace-admin: evening groups listed and removed, sessions moved, e
 }
 
 TEST_CASE("openspace-admin: lightning, groups and move refuse bad input in one sentence, exit 2") {
-  NodeHarness node(evening_options());
-  osb::test::TempDir state;
-  const std::string day = node.days().at(1);
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"--node", node.url()});
-    return admin(state, args);
-  };
+  EveningAdmin e;
+  const std::string day = e.day;
+  auto run = [&](std::vector<std::string> args) { return e.run(std::move(args)); };
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"lightning", day, "extra"},
            {"lightning", "tomorrow"},
@@ -422,5 +424,5 @@ TEST_CASE("openspace-admin: lightning, groups and move refuse bad input in one s
   CHECK(run({"move", "claim-mv-1", "A"}).rc == 4);
   CHECK(run({"groups", "remove", "group-cli-1"}).rc == 4);
   CHECK(run({"lightning", "order", day, "21:00", "1"}).rc == 4);
-  CHECK(admin(state, {"--help"}).out.find("lightning order DAY START") != std::string::npos);
+  CHECK(admin(e.state, {"--help"}).out.find("lightning order DAY START") != std::string::npos);
 }

@@ -56,6 +56,17 @@ std::vector<nlohmann::json> archive_of(NodeHarness& node, const std::string& day
   return out;
 }
 
+// A kiosk that has seen the board once; then the node dies (kill -9).
+void learn_board_then_kill(NodeHarness& node, const std::string& replica) {
+  {
+    SyncWorker w(options_for(node, replica), nullptr);
+    w.start();
+    ReplicaStore reader(replica);
+    REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
+  }
+  node.kill9();
+}
+
 }  // namespace
 
 TEST_CASE("a claim made on the node appears in the kiosk's replica") {
@@ -131,13 +142,7 @@ TEST_CASE("a lightning sign-up, a group and a join made while the node is down a
   NodeHarness node(o);
   TempDir d;
   const std::string replica = d.file("replica.db");
-  {
-    SyncWorker w(options_for(node, replica), nullptr);
-    w.start();
-    ReplicaStore reader(replica);
-    REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
-  }
-  node.kill9();
+  learn_board_then_kill(node, replica);
   {
     ReplicaStore ui(replica);
     SyncWorker w(options_for(node, replica), nullptr);
@@ -194,13 +199,7 @@ TEST_CASE("a sign-up refused because the sheet filled up meanwhile ends in the l
   NodeHarness node(o);
   TempDir d;
   const std::string replica = d.file("replica.db");
-  {
-    SyncWorker w(options_for(node, replica), nullptr);
-    w.start();
-    ReplicaStore reader(replica);
-    REQUIRE(wait_until([&] { return online(w) && reader.has_board(); }));
-  }
-  node.kill9();
+  learn_board_then_kill(node, replica);
   ReplicaStore ui(replica);
   PendingAction s;
   s.kind = ActionKind::Signup;
