@@ -14,6 +14,24 @@ inline Event sample_event(std::vector<std::string> days = {"2030-03-11", "2030-0
   return e;
 }
 
+// A board of `event` with every cell open.
+inline Board open_board(const Event& e) {
+  Board b;
+  b.epoch = "e1";
+  b.event = e;
+  for (const std::string& d : e.days)
+    for (const Room& r : e.rooms)
+      for (const SlotTime& s : e.slots) {
+        Cell c;
+        c.day = d;
+        c.room = r.id;
+        c.start = format_hhmm(s.start);
+        c.end = format_hhmm(s.end);
+        b.cells.push_back(c);
+      }
+  return b;
+}
+
 // A wall-clock moment well before every sample day.
 inline LocalTime early() { return {"2030-01-01", 9 * 60, 0}; }
 

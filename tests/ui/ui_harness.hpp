@@ -20,24 +20,6 @@ namespace dbg = osb::ui::debug;
 // Keyboard indices the harness maps ImGui's named keys to (as a backend would).
 enum HarnessKey { kTab = 1, kBackspace, kEnter, kEscape, kKeyPadEnter, kLeft, kRight, kHome, kEnd, kDelete };
 
-// A board of `event` with every cell open.
-inline Board open_board(const Event& e) {
-  Board b;
-  b.epoch = "e1";
-  b.event = e;
-  for (const std::string& d : e.days)
-    for (const Room& r : e.rooms)
-      for (const SlotTime& s : e.slots) {
-        Cell c;
-        c.day = d;
-        c.room = r.id;
-        c.start = format_hhmm(s.start);
-        c.end = format_hhmm(s.end);
-        b.cells.push_back(c);
-      }
-  return b;
-}
-
 inline Cell& cell_of(Board& b, const std::string& day, const std::string& room, const std::string& start) {
   for (Cell& c : b.cells)
     if (c.day == day && c.room == room && c.start == start) return c;

@@ -16,21 +16,12 @@ constexpr const char* kDay = "2030-03-11";
 constexpr const char* kEvil = "<script>alert(1)</script>";
 
 Board evening_board() {
-  Board b;
+  Event e = test::sample_event();
+  e.lightning = {LightningSheet{17 * 60 + 30, 12, 5, 17 * 60 + 25}, LightningSheet{13 * 60, 2, 10, -1}};
+  Board b = test::open_board(e);
   b.epoch = "ep";
   b.seq = 9;
-  b.event = test::sample_event();
-  b.event.lightning = {LightningSheet{17 * 60 + 30, 12, 5, 17 * 60 + 25}, LightningSheet{13 * 60, 2, 10, -1}};
   for (const auto& d : b.event.days) {
-    for (const auto& r : b.event.rooms)
-      for (const auto& s : b.event.slots) {
-        Cell c;
-        c.day = d;
-        c.room = r.id;
-        c.start = format_hhmm(s.start);
-        c.end = format_hhmm(s.end);
-        b.cells.push_back(c);
-      }
     Sheet noon{d, "13:00", 2, 10, "13:00", {}, 1};
     Sheet evening{d, "17:30", 12, 5, "17:25", {}, 1};
     b.lightning.push_back(noon);

@@ -12,20 +12,9 @@ namespace {
 constexpr const char* kMarkup = "<img src=x onerror=alert(1)>\"'&</script>";
 
 Board sample_board() {
-  Board b;
+  Board b = test::open_board(test::sample_event());
   b.epoch = "ep-1";
   b.seq = 7;
-  b.event = test::sample_event();
-  for (const auto& d : b.event.days)
-    for (const auto& r : b.event.rooms)
-      for (const auto& s : b.event.slots) {
-        Cell c;
-        c.day = d;
-        c.room = r.id;
-        c.start = format_hhmm(s.start);
-        c.end = format_hhmm(s.end);
-        b.cells.push_back(c);
-      }
   return b;
 }
 
