@@ -46,22 +46,11 @@ class EventLog {
 };
 
 // The board the sample event would have on a fresh node: every cell open at seq 1.
-inline Board open_board(const Event& e, std::string epoch = "stub-epoch") {
-  Board b;
+inline Board fresh_node_board(const Event& e, std::string epoch = "stub-epoch") {
+  Board b = open_board(e);
   b.epoch = std::move(epoch);
   b.seq = 1;
-  b.event = e;
-  for (const auto& day : e.days)
-    for (const auto& slot : e.slots)
-      for (const auto& room : e.rooms) {
-        Cell c;
-        c.day = day;
-        c.room = room.id;
-        c.start = format_hhmm(slot.start);
-        c.end = format_hhmm(slot.end);
-        c.seq = 1;
-        b.cells.push_back(c);
-      }
+  for (Cell& c : b.cells) c.seq = 1;
   return b;
 }
 

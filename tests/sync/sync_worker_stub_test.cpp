@@ -44,7 +44,7 @@ class StubNode {
   // The next `n` GET /api/v1/changes answer 410 gone (then they are held as normally).
   void set_changes_gone(int n) { changes_gone_ = n; }
 
-  StubNode() : board_(open_board(sample_event())) {
+  StubNode() : board_(fresh_node_board(sample_event())) {
     server_.Get("/api/v1/board", [this](const httplib::Request& req, httplib::Response& res) {
       record(req);
       if (const int busy = board_busy_.load(); busy > 0) {
