@@ -376,6 +376,8 @@ class Metrics {
   std::atomic<std::uint64_t> signups_created{0}, signups_refused{0};
   std::atomic<std::uint64_t> groups_created{0}, joins_counted{0}, joins_refused{0};
   std::atomic<std::uint64_t> interest_counted{0}, moves{0};
+  // PostgreSQL: commits of other processes announced to this one, and (re)connects of the feed.
+  std::atomic<std::uint64_t> announcements{0}, feed_connects{0};
 
  private:
   std::mutex m_;
@@ -468,6 +470,11 @@ struct Service : http::Handler {
   std::map<std::string, int> polls_by_address;
   int anonymous_polls = 0;
   std::vector<Route> routes;
+  // Commits of other node processes over the same board (PostgreSQL), else nullptr.
+  std::unique_ptr<ChangeFeed> feed;
+  // Staff sessions in the board's database (PostgreSQL: every node process shares them), else
+  // in `sessions`.
+  bool shared_sessions = false;
   std::thread watcher;
   std::atomic<bool> stopping{false};
   std::mutex run_mutex;
@@ -483,6 +490,8 @@ struct Service : http::Handler {
           dispatch_wakes(std::move(first), std::move(later));
         }),
         sessions(std::chrono::hours(config.staff_token_hours)),
+        feed(change_feed(BoardLocation{config.database, config.postgres})),
+        shared_sessions(pool.acquire()->shares_sessions()),
         server(*this, http_limits(config)) {
     for (const auto& [id, token] : config.kiosk_tokens) heartbeats[id] = Heartbeat{};
     add_routes();
@@ -518,7 +527,7 @@ struct Service : http::Handler {
         c.kiosk_id = id;
       }
     if (c.role == Caller::Role::None)
-      if (const std::uint64_t id = sessions.find(c.token)) {
+      if (const std::uint64_t id = find_staff_session(c.token)) {
         c.role = Caller::Role::Staff;
         c.staff_session = id;
       }
@@ -837,6 +846,25 @@ struct Service : http::Handler {
 
   void add_routes();
   void external_watch();
+
+  // [SECTION] Impl: staff sessions, here or in the shared database
+  static std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  std::string open_staff_session() {
+    if (!shared_sessions) return sessions.open();
+    std::string token = random_hex(32);
+    pool.acquire()->open_session(sha256_hex(token), unix_now() + sessions.ttl().count());
+    return token;
+  }
+  std::uint64_t find_staff_session(const std::string& token) {
+    if (!shared_sessions) return sessions.find(token);
+    return pool.acquire()->find_session(sha256_hex(token), unix_now());
+  }
+  void revoke_staff_session(const std::string& token) {
+    if (!shared_sessions) sessions.revoke(token);
+    else pool.acquire()->revoke_session(sha256_hex(token), unix_now());
+  }
 };
 
 // [SECTION] Handlers: board, changes, web pages, calendars
@@ -1163,7 +1191,7 @@ void post_session(Service& s, Call& c) {
   s.pin_guard.end(addr, right);
   s.pin_cap.end(right);
   if (!right) return send_error(c.res, 401, "unauthorized", "Wrong PIN.");
-  std::string token = s.sessions.open();
+  std::string token = s.open_staff_session();
   Json answer{{"token", token}, {"expires_in", s.sessions.ttl().count()}};
   send_json(c.res, 200, answer);
   wipe_secret(token);
@@ -1172,7 +1200,7 @@ void post_session(Service& s, Call& c) {
 
 // Logout and Lock: the staff token of this request stops working at once, on every client.
 void delete_session(Service& s, Call& c) {
-  s.sessions.revoke(c.caller.token);
+  s.revoke_staff_session(c.caller.token);
   send_json(c.res, 200, Json{{"revoked", true}});
 }
 
@@ -1519,6 +1547,12 @@ void get_metrics(Service& s, Call& c) {
   counter("openspace_group_joins_refused_total", "Joins refused because the group was full.", s.metrics.joins_refused.load());
   counter("openspace_interest_total", "\"I'll come\" taps counted.", s.metrics.interest_counted.load());
   counter("openspace_moves_total", "Sessions moved by staff.", s.metrics.moves.load());
+  if (s.feed) {
+    counter("openspace_announcements_total", "Commits of other node processes announced to this one (PostgreSQL NOTIFY).",
+            s.metrics.announcements.load());
+    counter("openspace_feed_connects_total", "Connects of the change feed (LISTEN), the first one included.",
+            s.metrics.feed_connects.load());
+  }
   try {
     auto store = s.pool.acquire();
     const auto n = store->counts();
@@ -1573,10 +1607,27 @@ void Service::add_routes() {
   route("GET", "/s/{claim_id}", Access::Anyone, h(get_session));
 }
 
-// Commits from another process (morning-reset, backup tools) do not pass through this node:
-// look at the database's seq twice a second and wake long-polls when it moved.
+// Commits from another process (another node over the same PostgreSQL board, morning-reset,
+// backup tools) do not pass through this node. With PostgreSQL their seq is announced (NOTIFY)
+// and published at once; an announcement is a hint, so the seq is also read after every
+// (re)connect of the feed (a failover loses announcements) and twice a second, as on SQLite.
 void Service::external_watch() {
-  while (!hub.wait_for_stop(kExternalCheckInterval)) {
+  auto last_read = Clock::now() - kExternalCheckInterval;
+  while (!stopping) {
+    if (feed) {
+      std::int64_t announced = 0;
+      const ChangeFeed::Wake w = feed->wait(kExternalCheckInterval, announced);
+      if (stopping || w == ChangeFeed::Wake::Interrupted) continue;
+      if (w == ChangeFeed::Wake::Announced) {
+        metrics.announcements.fetch_add(1);
+        hub.publish(announced);
+        if (Clock::now() - last_read < kExternalCheckInterval) continue;
+      }
+      if (w == ChangeFeed::Wake::Connected) metrics.feed_connects.fetch_add(1);
+    } else if (hub.wait_for_stop(kExternalCheckInterval)) {
+      break;
+    }
+    last_read = Clock::now();
     try {
       auto store = pool.acquire();
       hub.publish(store->seq());
@@ -1620,6 +1671,7 @@ void NodeService::stop() {
   }
   impl_->server.stop();
   impl_->hub.stop();  // answers every held long-poll so the drain is quick
+  if (impl_->feed) impl_->feed->interrupt();
 }
 
 void NodeService::set_clock_skew_seconds(long long s) { impl_->skew_seconds = s; }

@@ -46,6 +46,13 @@ std::vector<unsigned char> derive(std::string_view pin, const std::vector<unsign
 }
 }  // namespace
 
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+  return to_hex(md, len);
+}
+
 std::string random_hex(int n_bytes) {
   std::vector<unsigned char> b(static_cast<std::size_t>(n_bytes));
   if (RAND_bytes(b.data(), n_bytes) != 1) throw std::runtime_error("no random bytes from the OS");

@@ -17,6 +17,8 @@ bool verify_pin(std::string_view pin, std::string_view stored);
 bool constant_time_equal(std::string_view a, std::string_view b);
 // `n` random bytes as lowercase hex (for tokens and salts), from the OS's CSPRNG.
 std::string random_hex(int n_bytes);
+// SHA-256 of `data` as lowercase hex (how a staff token is kept in a shared database).
+std::string sha256_hex(std::string_view data);
 // Overwrites a secret (a PIN, a token) in memory with OPENSSL_cleanse, which the compiler may
 // not optimise away, then empties the string. The whole buffer is wiped, so a short string kept
 // inside the std::string object itself is covered too.

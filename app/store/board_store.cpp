@@ -31,4 +31,19 @@ BoardStoreFactory board_store_factory(BoardLocation where, Event event) {
   };
 }
 
+std::unique_ptr<ChangeFeed> change_feed(const BoardLocation& where) {
+#ifdef OPENSPACE_HAVE_POSTGRES
+  if (where.is_postgres()) return std::make_unique<PgChangeFeed>(where.postgres);
+#else
+  (void)where;
+#endif
+  return nullptr;
+}
+
+std::uint64_t BoardStore::open_session(const std::string&, std::int64_t) {
+  throw StoreError(0, "this board store does not share staff sessions");
+}
+std::uint64_t BoardStore::find_session(const std::string&, std::int64_t) { return 0; }
+bool BoardStore::revoke_session(const std::string&, std::int64_t) { return false; }
+
 }  // namespace osb

@@ -11,6 +11,7 @@
 // A store object is used by one thread at a time (it holds one connection); make one per worker
 // with a BoardStoreFactory. Database failures throw StoreError (store/store_error.hpp).
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -163,6 +164,44 @@ class BoardStore {
   virtual GroupResult remove_group(const std::string& group_id) = 0;
   virtual InterestResult add_interest(const std::string& claim_id, const std::string& interest_id) = 0;
   virtual MoveResult move(const std::string& claim_id, const CellKey& to, const LocalTime& now) = 0;
+
+  // [SECTION] Staff sessions shared by every node process over this board
+  // A store that several node processes use at once (PgStore) keeps the staff sessions in the
+  // database: a kiosk that moves on to another node stays logged in there, and a logout or a
+  // lock ends the session on every node. A store of one process (NodeStore) does not share
+  // them: the node keeps them in its memory (StaffSessions), and these are not called.
+  // `token_hash` is the hex SHA-256 of the token (the token itself is never stored); times are
+  // Unix seconds. Not board changes: no seq is taken and no writer lock is held.
+  virtual bool shares_sessions() const { return false; }
+  // Stores a new session; returns its number (never 0), which names it in the claim limiter.
+  virtual std::uint64_t open_session(const std::string& token_hash, std::int64_t expires);
+  // The number of the live session with that hash, else 0.
+  virtual std::uint64_t find_session(const std::string& token_hash, std::int64_t now);
+  // Ends the session: true when it was live.
+  virtual bool revoke_session(const std::string& token_hash, std::int64_t now);
+};
+
+// [SECTION] Commits of other processes
+
+// Tells a node about commits made by other node processes over the same board. PgStore's
+// writes announce their seq with NOTIFY in their own transaction; the feed LISTENs on a
+// connection of its own. An announcement is only a hint: one may be lost (a reconnect, a
+// failover), so after every (re)connect and every `timeout` the caller reads the seq itself.
+class ChangeFeed {
+ public:
+  enum class Wake {
+    Announced,    // `seq` is the newest seq announced
+    Connected,    // the feed (re)connected and listens again: read the seq, wake everyone
+    Timeout,      // nothing within `timeout`
+    Down,         // no connection (tried again on the next wait)
+    Interrupted,  // interrupt() was called
+  };
+  virtual ~ChangeFeed() = default;
+  // Waits for an announcement, at most `timeout` (connecting first when needed, also within
+  // `timeout`). Called by one thread.
+  virtual Wake wait(std::chrono::milliseconds timeout, std::int64_t& seq) = 0;
+  // Makes a wait in progress (or the next one) return Interrupted at once. Any thread.
+  virtual void interrupt() = 0;
 };
 
 // [SECTION] Choosing a store
@@ -181,6 +220,11 @@ using BoardStoreFactory = std::function<std::unique_ptr<BoardStore>()>;
 
 // The factory for `where`. Throws StoreError when PostgreSQL is asked of a build without it.
 BoardStoreFactory board_store_factory(BoardLocation where, Event event);
+
+// The feed of commits of other processes for `where`, or nullptr when one process owns the board
+// (SQLite: the node learns its own commits, and others' from a periodic seq read). Does not
+// connect yet, so it does not fail.
+std::unique_ptr<ChangeFeed> change_feed(const BoardLocation& where);
 
 // Whether this build has the PostgreSQL store (libpq was found at configure time).
 bool postgres_supported();

@@ -15,6 +15,9 @@
 #include "store/pg_store.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -423,6 +426,13 @@ CREATE INDEX archive_groups_day ON archive_groups(day);
 CREATE UNIQUE INDEX archive_groups_lost_once ON archive_groups(group_id) WHERE reason = 'lost';
 )sql";
 
+// Schema 2: staff sessions, shared by the node processes (hashes of tokens, never the tokens).
+const char* kPgSessions = R"sql(
+CREATE TABLE staff_sessions (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  token_hash TEXT COLLATE "C" NOT NULL UNIQUE, expires BIGINT NOT NULL);
+CREATE INDEX staff_sessions_expires ON staff_sessions(expires);
+)sql";
+
 // Held (for the transaction) while the schema is checked and created: node processes and tools
 // may open a new database at the same moment. Any constant, the same in every program.
 constexpr const char* kSchemaLockKey = "7311002015";
@@ -432,8 +442,11 @@ constexpr const char* kSchemaLockKey = "7311002015";
 PgStore::PgStore(const std::string& conninfo, const Event& event)
     : db_(std::make_unique<Connection>(conninfo)), event_(event) {
   create_schema();
+  channel_ = pg_channel(db_->exec("SELECT current_schema()").text(0, 0));
   seed();
 }
+
+std::string pg_channel(const std::string& schema) { return ("osb_board:" + schema).substr(0, 63); }
 
 PgStore::~PgStore() = default;
 
@@ -444,6 +457,7 @@ void PgStore::create_schema() {
     const bool exists = !db_->exec("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'counter'").empty();
     if (!exists) {
       db_->exec_script(kPgSchema);
+      db_->exec_script(kPgSessions);
       db_->exec("INSERT INTO meta(key, value) VALUES ('epoch', $1), ('schema', $2)", {new_epoch(), kPgSchemaVersion});
       db_->exec("INSERT INTO counter(id, seq) VALUES (1, 0)");
     } else {
@@ -454,7 +468,11 @@ void PgStore::create_schema() {
       if (version > kPgSchemaVersion)
         throw StoreError(0, "the PostgreSQL board was written by a newer Open Space Board (schema " + std::to_string(version) +
                                 "; this program knows up to " + std::to_string(kPgSchemaVersion) + "): refusing to use it");
-      // Migrations from one PostgreSQL schema version to the next go here.
+      // Migrations from one PostgreSQL schema version to the next.
+      if (version < 2) {
+        db_->exec_script(kPgSessions);
+        db_->exec("UPDATE meta SET value = $1 WHERE key = 'schema'", {kPgSchemaVersion});
+      }
     }
     db_->commit(false);  // DDL only: a failed commit changed nothing anyone relies on
   } catch (...) {
@@ -504,12 +522,18 @@ bool PgStore::in_event(const CellKey& key) const {
 }
 
 // Within a Write transaction (the counter row is locked): the next seq, logged in `changes`.
+// One statement: the counter moves, the change is logged, and the seq is announced to the
+// other node processes (NOTIFY is sent at COMMIT, and not at all on a rollback).
 std::int64_t PgStore::next_seq(const char* kind, const CellKey* key, const std::string& claim_id) {
-  const std::int64_t s = db_->exec("UPDATE counter SET seq = seq + 1 WHERE id = 1 RETURNING seq").int64(0, 0);
-  db_->exec("INSERT INTO changes(seq, at, kind, day, room, start, claim_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            {s, now_iso(), kind, key ? Param(key->day) : Param(std::nullopt), key ? Param(key->room) : Param(std::nullopt),
-             key ? Param(key->start) : Param(std::nullopt), claim_id.empty() ? Param(std::nullopt) : Param(claim_id)});
-  return s;
+  return db_
+      ->exec("WITH s AS (UPDATE counter SET seq = seq + 1 WHERE id = 1 RETURNING seq), "
+             "l AS (INSERT INTO changes(seq, at, kind, day, room, start, claim_id) "
+             "SELECT seq, $1, $2, $3, $4, $5, $6 FROM s) "
+             "SELECT seq, pg_notify($7, seq::text) FROM s",
+             {now_iso(), kind, key ? Param(key->day) : Param(std::nullopt), key ? Param(key->room) : Param(std::nullopt),
+              key ? Param(key->start) : Param(std::nullopt), claim_id.empty() ? Param(std::nullopt) : Param(claim_id),
+              channel_})
+      .int64(0, 0);
 }
 
 // [SECTION] Reads
@@ -1343,6 +1367,153 @@ MoveResult PgStore::move(const std::string& claim_id, const CellKey& to, const L
   r.to = moved;
   tx.commit();
   return r;
+}
+
+// [SECTION] Staff sessions
+
+std::uint64_t PgStore::open_session(const std::string& token_hash, std::int64_t expires) {
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  db_->exec("DELETE FROM staff_sessions WHERE expires <= $1", {now});
+  return static_cast<std::uint64_t>(
+      db_->exec("INSERT INTO staff_sessions(token_hash, expires) VALUES ($1, $2) RETURNING id", {token_hash, expires}).int64(0, 0));
+}
+
+std::uint64_t PgStore::find_session(const std::string& token_hash, std::int64_t now) {
+  const Rows r = db_->exec("SELECT id FROM staff_sessions WHERE token_hash = $1 AND expires > $2", {token_hash, now});
+  return r.empty() ? 0 : static_cast<std::uint64_t>(r.int64(0, 0));
+}
+
+bool PgStore::revoke_session(const std::string& token_hash, std::int64_t now) {
+  const Rows r = db_->exec("DELETE FROM staff_sessions WHERE token_hash = $1 RETURNING expires > $2", {token_hash, now});
+  return !r.empty() && r.text(0, 0) == "t";
+}
+
+// [SECTION] The change feed: LISTEN on a connection of its own
+
+namespace {
+constexpr auto kFeedConnectTimeout = std::chrono::seconds(5);
+}
+
+struct PgChangeFeed::State {
+  std::string conninfo;
+  PGconn* conn = nullptr;
+  bool connecting = false;  // PQconnectStart was called, PQconnectPoll not done
+  std::chrono::steady_clock::time_point connect_started;
+  bool listening = false;
+  PostgresPollingStatusType polling = PGRES_POLLING_WRITING;
+  int wake_fd = -1;  // eventfd: interrupt()
+
+  void drop() {
+    if (conn) PQfinish(conn);
+    conn = nullptr;
+    connecting = listening = false;
+  }
+};
+
+PgChangeFeed::PgChangeFeed(std::string conninfo) : st_(std::make_unique<State>()) {
+  st_->conninfo = std::move(conninfo);
+  st_->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+PgChangeFeed::~PgChangeFeed() {
+  st_->drop();
+  if (st_->wake_fd >= 0) close(st_->wake_fd);
+}
+
+void PgChangeFeed::interrupt() {
+  const std::uint64_t one = 1;
+  if (st_->wake_fd >= 0) [[maybe_unused]] auto n = write(st_->wake_fd, &one, sizeof one);
+}
+
+ChangeFeed::Wake PgChangeFeed::wait(std::chrono::milliseconds timeout, std::int64_t& seq) {
+  State& st = *st_;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (!st.conn) {
+    st.conn = PQconnectStart(st.conninfo.c_str());
+    if (!st.conn || PQstatus(st.conn) == CONNECTION_BAD) {
+      st.drop();
+      // Nothing to wait on: wait out the timeout (or an interrupt) before the next try.
+      pollfd p{st.wake_fd, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(timeout.count())) > 0) {
+        std::uint64_t n;
+        [[maybe_unused]] auto r = read(st.wake_fd, &n, sizeof n);
+        return Wake::Interrupted;
+      }
+      return Wake::Down;
+    }
+    st.connecting = true;
+    st.connect_started = std::chrono::steady_clock::now();
+    st.polling = PGRES_POLLING_WRITING;
+  }
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (st.listening) {
+      // Announcements that arrived with an earlier read are taken first.
+      bool any = false;
+      while (PGnotify* n = PQnotifies(st.conn)) {
+        const std::int64_t v = std::strtoll(n->extra, nullptr, 10);
+        if (!any || v > seq) seq = v;
+        any = true;
+        PQfreemem(n);
+      }
+      if (any) return Wake::Announced;
+    }
+    pollfd p[2] = {{st.wake_fd, POLLIN, 0}, {PQsocket(st.conn), 0, 0}};
+    if (p[1].fd < 0) {
+      st.drop();
+      return Wake::Down;
+    }
+    p[1].events = st.connecting && st.polling == PGRES_POLLING_WRITING ? POLLOUT : POLLIN;
+    const int ready = poll(p, 2, static_cast<int>(std::max<std::int64_t>(0, left.count())));
+    if (ready > 0 && (p[0].revents & POLLIN)) {
+      std::uint64_t n;
+      [[maybe_unused]] auto r = read(st.wake_fd, &n, sizeof n);
+      return Wake::Interrupted;
+    }
+    if (ready <= 0) {
+      if (st.connecting) {
+        // Still connecting: go on with it in the next wait, or start again after a while (a
+        // host that does not answer at all; libpq leaves connect_timeout to the caller here).
+        if (std::chrono::steady_clock::now() - st.connect_started > kFeedConnectTimeout) st.drop();
+        return Wake::Down;
+      }
+      return Wake::Timeout;
+    }
+    if (st.connecting) {
+      st.polling = PQconnectPoll(st.conn);
+      if (st.polling == PGRES_POLLING_FAILED) {
+        st.drop();
+        return Wake::Down;
+      }
+      if (st.polling != PGRES_POLLING_OK) continue;
+      st.connecting = false;
+      // Connected: which board (schema), then LISTEN. Short statements on a fresh connection.
+      PGresult* r = PQexec(st.conn, "SELECT current_schema()");
+      const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+      const std::string schema = ok ? PQgetvalue(r, 0, 0) : "";
+      PQclear(r);
+      char* ident = ok ? PQescapeIdentifier(st.conn, pg_channel(schema).c_str(), pg_channel(schema).size()) : nullptr;
+      if (!ident) {
+        st.drop();
+        return Wake::Down;
+      }
+      r = PQexec(st.conn, ("LISTEN " + std::string(ident)).c_str());
+      PQfreemem(ident);
+      const bool listening = PQresultStatus(r) == PGRES_COMMAND_OK;
+      PQclear(r);
+      if (!listening) {
+        st.drop();
+        return Wake::Down;
+      }
+      st.listening = true;
+      PQsetnonblocking(st.conn, 1);
+      return Wake::Connected;
+    }
+    if (!PQconsumeInput(st.conn)) {
+      st.drop();
+      return Wake::Down;
+    }
+  }
 }
 
 }  // namespace osb

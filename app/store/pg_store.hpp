@@ -26,7 +26,7 @@
 
 namespace osb {
 
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;  // 2: staff_sessions
 
 class PgStore final : public BoardStore {
  public:
@@ -79,6 +79,12 @@ class PgStore final : public BoardStore {
   InterestResult add_interest(const std::string& claim_id, const std::string& interest_id) override;
   MoveResult move(const std::string& claim_id, const CellKey& to, const LocalTime& now) override;
 
+  // [SECTION] Staff sessions (table staff_sessions; shared by every node process)
+  bool shares_sessions() const override { return true; }
+  std::uint64_t open_session(const std::string& token_hash, std::int64_t expires) override;
+  std::uint64_t find_session(const std::string& token_hash, std::int64_t now) override;
+  bool revoke_session(const std::string& token_hash, std::int64_t now) override;
+
   class Connection;  // the libpq connection (pg_store.cpp)
 
  private:
@@ -103,6 +109,27 @@ class PgStore final : public BoardStore {
 
   std::unique_ptr<Connection> db_;
   Event event_;
+  std::string channel_;  // NOTIFY channel of this board (pg_channel)
+};
+
+// The NOTIFY channel of the board in `schema`: several boards may share one database, each in a
+// schema of its own, and channels are database-wide.
+std::string pg_channel(const std::string& schema);
+
+// LISTENs on the board's channel on a connection of its own (see ChangeFeed). Connects without
+// blocking past the wait's timeout, so interrupt() ends a wait during a failover too.
+class PgChangeFeed final : public ChangeFeed {
+ public:
+  explicit PgChangeFeed(std::string conninfo);
+  ~PgChangeFeed() override;
+  PgChangeFeed(const PgChangeFeed&) = delete;
+  PgChangeFeed& operator=(const PgChangeFeed&) = delete;
+  Wake wait(std::chrono::milliseconds timeout, std::int64_t& seq) override;
+  void interrupt() override;
+
+ private:
+  struct State;
+  std::unique_ptr<State> st_;
 };
 
 }  // namespace osb

@@ -1,6 +1,6 @@
 // The BoardStore contract, written once and built twice: test_board_store_sqlite (NodeStore on a
 // temporary file) and test_board_store_pg (PgStore on a PostgreSQL server this binary starts
-// itself, tests/unit/store/pg_test_server.hpp; CTest label `postgres`). Each case opens a fresh
+// itself, tests/support/pg_test_server.hpp; CTest label `postgres`). Each case opens a fresh
 // board through board_store_factory, as the node does. Change waits (long-polls) live in the
 // node's ChangeHub, not in the store, and are tested with the node.
 #include <doctest/doctest.h>
@@ -18,7 +18,7 @@
 #include "codec/codec.hpp"
 #include "store/node_store.hpp"
 #include "store/pg_store.hpp"
-#include "unit/store/pg_test_server.hpp"
+#include "support/pg_test_server.hpp"
 #endif
 
 using namespace osb;
@@ -366,6 +366,77 @@ TEST_CASE("postgres: a board on another schema version is refused, not changed")
   { board_store_factory(fresh.location(), sample_event())(); }
   pg_test_server().run_sql(fresh.location().postgres, "UPDATE meta SET value = '99' WHERE key = 'schema'");
   CHECK_THROWS_WITH_AS(PgStore(fresh.location().postgres, sample_event()), doctest::Contains("newer Open Space Board"), StoreError);
+}
+
+TEST_CASE("postgres: a board of schema 1 gets the staff sessions table; its board is kept") {
+  FreshBoard fresh;
+  std::string epoch;
+  {
+    auto s = board_store_factory(fresh.location(), sample_event())();
+    REQUIRE(s->claim(sample_claim(), early()).ok());
+    epoch = s->epoch();
+  }
+  pg_test_server().run_sql(fresh.location().postgres, "DROP TABLE staff_sessions; UPDATE meta SET value = '1' WHERE key = 'schema'");
+  PgStore s(fresh.location().postgres, sample_event());
+  CHECK(s.epoch() == epoch);
+  CHECK(s.cell_of_claim("claim-0001"));
+  CHECK(s.open_session(std::string(64, 'b'), 4102444800) != 0);
+}
+
+TEST_CASE("postgres: staff sessions are shared by every connection; expired and revoked ones are gone") {
+  FreshBoard fresh;
+  auto one = board_store_factory(fresh.location(), sample_event())();
+  auto two = board_store_factory(fresh.location(), sample_event())();
+  CHECK(one->shares_sessions());
+  const std::string hash(64, 'c'), old(64, 'd');
+  const std::uint64_t id = one->open_session(hash, 2000);
+  CHECK(id != 0);
+  CHECK(two->find_session(hash, 1999) == id);
+  CHECK(two->find_session(hash, 2000) == 0);  // expired at its time
+  CHECK(two->find_session(old, 1999) == 0);
+  CHECK(two->revoke_session(hash, 1000));
+  CHECK(one->find_session(hash, 1000) == 0);
+  CHECK_FALSE(one->revoke_session(hash, 1000));
+}
+
+TEST_CASE("postgres: the change feed hears a commit of another connection with its seq, and not a refused write") {
+  FreshBoard fresh;
+  auto store = board_store_factory(fresh.location(), sample_event())();
+  auto other_board = pg_test_server().new_board();
+  auto other = board_store_factory(BoardLocation{"", other_board}, sample_event())();
+  auto feed = change_feed(fresh.location());
+  REQUIRE(feed);
+  std::int64_t seq = -1;
+  ChangeFeed::Wake w = ChangeFeed::Wake::Down;
+  for (int i = 0; i < 50 && w != ChangeFeed::Wake::Connected; ++i) w = feed->wait(std::chrono::milliseconds(200), seq);
+  REQUIRE(w == ChangeFeed::Wake::Connected);
+  CHECK(feed->wait(std::chrono::milliseconds(50), seq) == ChangeFeed::Wake::Timeout);
+
+  const auto r = store->claim(sample_claim(), early());
+  REQUIRE(r.ok());
+  CHECK(feed->wait(std::chrono::seconds(10), seq) == ChangeFeed::Wake::Announced);
+  CHECK(seq == r.seq);
+  // A refused write commits nothing and announces nothing; a board in another schema is not this one.
+  CHECK(store->claim(sample_claim("claim-0002"), early()).outcome == ClaimOutcome::Taken);
+  REQUIRE(other->claim(sample_claim(), early()).ok());
+  CHECK(feed->wait(std::chrono::milliseconds(300), seq) == ChangeFeed::Wake::Timeout);
+
+  // interrupt() ends a wait at once, from another thread.
+  std::thread t([&] { feed->interrupt(); });
+  CHECK(feed->wait(std::chrono::seconds(30), seq) == ChangeFeed::Wake::Interrupted);
+  t.join();
+}
+
+TEST_CASE("postgres: the change feed of a server that is not there is Down, and interrupt still ends its wait") {
+  const int port = pg_test_server().unused_port();
+  auto feed = change_feed(BoardLocation{"", "host=127.0.0.1 port=" + std::to_string(port) + " dbname=none"});
+  REQUIRE(feed);
+  std::int64_t seq = 0;
+  CHECK(feed->wait(std::chrono::milliseconds(200), seq) == ChangeFeed::Wake::Down);
+  feed->interrupt();
+  ChangeFeed::Wake w = ChangeFeed::Wake::Down;
+  for (int i = 0; i < 3 && w == ChangeFeed::Wake::Down; ++i) w = feed->wait(std::chrono::seconds(30), seq);
+  CHECK(w == ChangeFeed::Wake::Interrupted);
 }
 
 TEST_CASE("postgres: the same script of writes gives the same answers and board as SQLite") {

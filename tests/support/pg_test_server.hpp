@@ -1,4 +1,4 @@
-// A throw-away PostgreSQL server for the PgStore tests: one per test binary, started on first
+// A throw-away PostgreSQL server for the PostgreSQL tests (the store contract, several node processes): one per test binary, started on first
 // use and stopped (its data folder deleted) when the binary exits. A fresh data folder under
 // /tmp owned by `postgres` (PostgreSQL refuses to run as root, so as root the commands run
 // through runuser), initdb with trust auth, pg_ctl on a free loopback port with fsync on, one
@@ -75,6 +75,13 @@ class PgTestServer {
     const std::string schema = "board_" + std::to_string(++boards_);
     run_sql(base_conninfo("osb_test"), "CREATE SCHEMA " + schema);
     return base_conninfo("osb_test") + " options='-c search_path=" + schema + "'";
+  }
+
+  // Restarts the server (a fast shutdown: every connection is dropped), on the same port.
+  void restart() {
+    check();
+    if (!run(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -m fast -w restart >/dev/null"))
+      throw std::runtime_error("PostgreSQL test server: pg_ctl restart failed: see " + dir_ + "/server.log");
   }
 
   // Runs one statement on its own connection; throws with the server's message on failure.
