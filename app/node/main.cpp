@@ -3,10 +3,12 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -102,7 +104,27 @@ int main(int argc, char** argv) {
   try {
     const std::string host = cfg.listen_host;
     const int port = cfg.listen_port;
-    osb::NodeService service(std::move(cfg));
+    // A PostgreSQL board may not be reachable yet (the machine just booted, a failover is under
+    // way): wait for it, saying so, rather than exit and run into systemd's restart limit.
+    // SIGTERM / SIGINT end the wait.
+    std::unique_ptr<osb::NodeService> started;
+    for (auto said = std::chrono::steady_clock::time_point{}; !started;) {
+      try {
+        started = std::make_unique<osb::NodeService>(cfg);
+      } catch (const osb::StoreError& e) {
+        if (cfg.postgres.empty() || !e.is_unavailable()) throw;
+        if (std::chrono::steady_clock::now() - said > std::chrono::seconds(30)) {
+          std::fprintf(stderr, "openspace-node: waiting for PostgreSQL: %s\n", e.what());
+          said = std::chrono::steady_clock::now();
+        }
+        const timespec second{1, 0};
+        if (sigtimedwait(&stop_signals, nullptr, &second) > 0) {
+          std::fprintf(stderr, "openspace-node: stopped before PostgreSQL could be reached\n");
+          return 0;
+        }
+      }
+    }
+    osb::NodeService& service = *started;
     const int bound = service.bind(host, port);
     std::thread signal_watch([&service, stop_signals] {
       int sig = 0;
