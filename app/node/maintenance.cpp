@@ -13,11 +13,15 @@
 // stopped, and refuses while something answers at the listen address.
 #include "node/maintenance.hpp"
 
+#include <fcntl.h>
 #include <netdb.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -31,6 +35,8 @@
 #include "store/board_store.hpp"
 #include "store/node_store.hpp"
 #include "store/sqlite.hpp"
+
+extern char** environ;
 
 namespace osb {
 
@@ -49,8 +55,9 @@ std::string backup_file_name(std::chrono::system_clock::time_point t) {
 
 namespace {
 bool is_backup_name(const std::string& n) {
-  // node-YYYYMMDD-HHMMSS.db
-  if (n.size() != 23 || n.rfind("node-", 0) != 0 || n[13] != '-' || n.substr(20) != ".db") return false;
+  // node-YYYYMMDD-HHMMSS.db (SQLite) or node-YYYYMMDD-HHMMSS.dump (pg_dump, custom format)
+  const bool db = n.size() == 23 && n.substr(20) == ".db", dump = n.size() == 25 && n.substr(20) == ".dump";
+  if (!(db || dump) || n.rfind("node-", 0) != 0 || n[13] != '-') return false;
   for (std::size_t i : {5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19})
     if (n[i] < '0' || n[i] > '9') return false;
   return true;
@@ -66,32 +73,78 @@ std::vector<std::string> list_backups(const std::string& dir) {
   return out;
 }
 
-// Backups and restores copy the SQLite file; a board in PostgreSQL is backed up with the
-// PostgreSQL tools (pg_dump, pg_basebackup, or the standby itself: docs/configuration.md).
+// A restore copies the SQLite file; a board in PostgreSQL is restored with pg_restore
+// (docs/deploy.md "A standby node").
 static void refuse_postgres(const NodeConfig& cfg, const char* what) {
   if (!cfg.postgres.empty())
     throw StoreError(0, std::string("the board is in PostgreSQL ([store] postgres in ") + cfg.file + "): " + what +
-                            " works on the SQLite file only; use pg_dump / pg_restore (or pg_basebackup) instead");
+                            " works on the SQLite file only; restore a .dump with pg_restore (docs/deploy.md)");
 }
 
+namespace {
+
+// pg_dump of the board's database in custom format into `file` (from PATH; the conninfo is one
+// argument, never through a shell). Throws StoreError with pg_dump's own message.
+void pg_dump_to(const std::string& conninfo, const std::string& file) {
+  const std::string err_file = file + ".err";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<std::string> args = {"pg_dump", "--format=custom", "--no-password", "--file", file, "--dbname", conninfo};
+  std::vector<char*> argv;
+  for (auto& x : args) argv.push_back(x.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, "pg_dump", &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  std::error_code ec;
+  if (rc != 0) {
+    fs::remove(err_file, ec);
+    throw StoreError(0, "cannot run pg_dump (install postgresql-client-15): " + std::string(std::strerror(rc)));
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::ifstream in(err_file);
+  std::string why((std::istreambuf_iterator<char>(in)), {});
+  fs::remove(err_file, ec);
+  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw StoreError(0, "pg_dump failed" + (why.empty() ? std::string() : ": " + why), StoreError::Kind::Unavailable);
+}
+
+}  // namespace
+
 std::string backup_node_database(const NodeConfig& cfg, std::chrono::system_clock::time_point now) {
-  refuse_postgres(cfg, "openspace-node backup");
-  if (!fs::exists(cfg.database)) throw StoreError(0, "the database " + cfg.database + " does not exist yet (start the node once)");
+  const bool pg = !cfg.postgres.empty();
+  if (!pg && !fs::exists(cfg.database)) throw StoreError(0, "the database " + cfg.database + " does not exist yet (start the node once)");
   std::error_code ec;
   fs::create_directories(cfg.backup_dir, ec);
   if (ec) throw StoreError(0, "cannot create the backup folder " + cfg.backup_dir + ": " + ec.message());
 
-  const fs::path dest = fs::path(cfg.backup_dir) / backup_file_name(now);
+  std::string name = backup_file_name(now);
+  if (pg) name = name.substr(0, name.size() - 3) + ".dump";
+  const fs::path dest = fs::path(cfg.backup_dir) / name;
   // Written under a temporary name and renamed, so a half-written file never looks like a backup.
   const fs::path partial = dest.string() + ".partial";
   fs::remove(partial, ec);
-  {
-    Database src(cfg.database, /*create=*/false);
-    backup_database(src, partial.string());
-  }
-  // The copy gets its own epoch: should it ever be restored (even with a plain cp), every kiosk
-  // that saw the board after the backup reloads it whole (contract §4.4).
-  {
+  if (pg) {
+    // A consistent snapshot of the PostgreSQL board (pg_dump reads in one transaction). Its epoch
+    // is the live one: a restore must give the board a new one (docs/deploy.md).
+    try {
+      pg_dump_to(cfg.postgres, partial.string());
+    } catch (...) {
+      fs::remove(partial, ec);
+      throw;
+    }
+  } else {
+    {
+      Database src(cfg.database, /*create=*/false);
+      backup_database(src, partial.string());
+    }
+    // The copy gets its own epoch: should it ever be restored (even with a plain cp), every kiosk
+    // that saw the board after the backup reloads it whole (contract §4.4).
     Database copy(partial.string(), /*create=*/false);
     write_new_epoch(copy);
   }
@@ -238,7 +291,8 @@ int run_backup(int argc, char** argv) {
   const Args a = parse_args(argc, argv, Extra::None);
   if (a.help) {
     std::printf("usage: openspace-node backup --config node.toml\n"
-                "  Copies the live database into [backup] dir as node-YYYYMMDD-HHMMSS.db (UTC) and keeps the newest [backup] keep.\n");
+                "  Copies the live database into [backup] dir as node-YYYYMMDD-HHMMSS.db (UTC) and keeps the newest [backup] keep.\n"
+                "  A board in PostgreSQL ([store] postgres) is dumped with pg_dump instead, as node-YYYYMMDD-HHMMSS.dump.\n");
     return 0;
   }
   if (!a.error.empty()) {
@@ -312,14 +366,10 @@ int run_morning_reset(int argc, char** argv) {
       std::printf("morning-reset: nothing reset, because %s is not a day of this event.\n", day.c_str());
       return 0;
     }
-    // The backup comes first, so a reset run by mistake can be undone. A board in PostgreSQL
-    // has its own backups (pg_dump before this timer, or point-in-time recovery).
-    if (cfg.postgres.empty()) {
-      const std::string backup = backup_node_database(cfg, std::chrono::system_clock::now());
-      std::printf("morning-reset: backed up to %s\n", backup.c_str());
-    } else {
-      std::printf("morning-reset: the board is in PostgreSQL: no SQLite backup (back it up with pg_dump).\n");
-    }
+    // The backup comes first, so a reset run by mistake can be undone (a .dump for a board in
+    // PostgreSQL).
+    const std::string backup = backup_node_database(cfg, std::chrono::system_clock::now());
+    std::printf("morning-reset: backed up to %s\n", backup.c_str());
     const auto store = board_store_factory(BoardLocation{cfg.database, cfg.postgres}, cfg.event)();
     const ResetResult r = store->reset_day(day);
     if (r.error) {
