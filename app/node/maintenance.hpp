@@ -5,8 +5,9 @@
 // `openspace-node import-claims --config node.toml FILE.json [--allow-past]` (claims put on the
 // board through the board store with the API's rules: planned sessions, paper fallback, sample data),
 // and `openspace-node restore --config node.toml BACKUP.db` (a backup back in place, new epoch).
-// backup and restore copy the SQLite file and refuse a board in PostgreSQL ([store] postgres:
-// pg_dump / pg_restore back that up); morning-reset and import-claims work on either store.
+// backup of a board in PostgreSQL ([store] postgres) runs pg_dump (a .dump beside the .db
+// backups); restore copies SQLite files only (pg_restore brings a .dump back); morning-reset and
+// import-claims work on either store.
 #pragma once
 #include <chrono>
 #include <cstdint>
