@@ -53,4 +53,15 @@ grep -q '^OnCalendar=\*-\*-\* 06:45:00 America/New_York$' "$work/units-tz/opensp
 msgs="$(SYSTEMD_UNIT_PATH="$work/units-tz:" systemd-analyze verify "$work/units-tz/openspace-reset.timer" 2>&1)" ||
   { echo "FAIL: verify with a timezone: $msgs"; exit 1; }
 [ -z "$msgs" ] || { echo "FAIL: verify with a timezone: $msgs"; exit 1; }
+# A machine of a standby pair: the node's drop-in orders it after etcd and Patroni.
+out="$("$src/scripts/install-units" --prefix "$work/prefix" --user "$(id -un)" --config-dir "$work/config" \
+        --dest "$work/units-standby" --standby)"
+echo "$out" | grep -q "systemctl enable --now etcd.service patroni.service" || { echo "FAIL: no standby enable line"; exit 1; }
+drop="$work/units-standby/openspace-node.service.d/standby.conf"
+[ -f "$drop" ] || { echo "FAIL: the standby drop-in was not installed"; exit 1; }
+grep -q '^After=etcd.service patroni.service$' "$drop" || { echo "FAIL: standby drop-in After="; exit 1; }
+[ ! -e "$work/units/openspace-node.service.d" ] || { echo "FAIL: a drop-in without --standby"; exit 1; }
+msgs="$(SYSTEMD_UNIT_PATH="$work/units-standby:" systemd-analyze verify "$work/units-standby/openspace-node.service" 2>&1)" ||
+  { echo "FAIL: verify with the standby drop-in: $msgs"; exit 1; }
+[ -z "$msgs" ] || { echo "FAIL: verify with the standby drop-in: $msgs"; exit 1; }
 echo "ok: ${#units[@]} units installed and verified"
