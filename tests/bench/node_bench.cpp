@@ -17,6 +17,12 @@
 #include <vector>
 
 #include "store/sqlite.hpp"
+#ifdef OPENSPACE_HAVE_POSTGRES
+#include <libpq-fe.h>
+#include <unistd.h>
+#endif
+#include <cstdlib>
+#include <stdexcept>
 #include "support/node_harness.hpp"
 
 using osb::test::NodeHarness;
@@ -126,9 +132,12 @@ struct PollResult {
   int failures = 0;
 };
 
-PollResult long_polls(NodeHarness& node, int pollers, int rounds) {
+// Pollers on `node`; the claim goes through `claimer` (the same node, or another node process
+// over the same PostgreSQL board).
+PollResult long_polls(NodeHarness& node, int pollers, int rounds, NodeHarness* claimer = nullptr) {
   PollResult out;
   std::mutex m;
+  NodeHarness& via = claimer ? *claimer : node;
   for (int round = 0; round < rounds; ++round) {
     const long long seq = node.get("/api/v1/board").json()["seq"];
     std::atomic<bool> sent{false};
@@ -154,10 +163,10 @@ PollResult long_polls(NodeHarness& node, int pollers, int rounds) {
     out.rss_kib_held = std::max(out.rss_kib_held, rss_kib(node.pid()));
     t_send = Clock::now();
     sent = true;
-    const auto r = node.post("/api/v1/claims",
-                             NodeHarness::claim_body("poll-claim-" + std::to_string(round), node.days().at(2), "R1",
-                                                     node.options().slots.at(static_cast<std::size_t>(round)).first),
-                             node.token("hallway-1"));
+    const auto r = via.post("/api/v1/claims",
+                            NodeHarness::claim_body("poll-claim-" + std::to_string(round), node.days().at(2), "R1",
+                                                    node.options().slots.at(static_cast<std::size_t>(round)).first),
+                            node.token("hallway-1"));
     if (r.status != 201) std::fprintf(stderr, "long-poll round %d: claim answered %d\n", round, r.status);
     for (auto& t : threads) t.join();
     std::lock_guard lk(m);
@@ -171,6 +180,22 @@ PollResult long_polls(NodeHarness& node, int pollers, int rounds) {
 
 }  // namespace
 
+#ifdef OPENSPACE_HAVE_POSTGRES
+// A new, empty board on the PostgreSQL server of `conninfo`: a schema of its own.
+std::string new_pg_board(const std::string& conninfo, int n) {
+  const std::string schema = "bench_" + std::to_string(::getpid()) + "_" + std::to_string(n);
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  if (PQstatus(c) != CONNECTION_OK) throw std::runtime_error(std::string("PostgreSQL: ") + PQerrorMessage(c));
+  PGresult* r = PQexec(c, ("CREATE SCHEMA " + schema).c_str());
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  const std::string why = PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  if (!ok) throw std::runtime_error("CREATE SCHEMA: " + why);
+  return conninfo + " options='-c search_path=" + schema + "'";
+}
+#endif
+
 int main(int argc, char** argv) {
   int pollers = 500, wrk_seconds = 10, claim_threads = 8;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -179,19 +204,37 @@ int main(int argc, char** argv) {
     else if (a == "--wrk-seconds") wrk_seconds = std::stoi(argv[i + 1]);
     else if (a == "--claim-threads") claim_threads = std::stoi(argv[i + 1]);
   }
+  std::string postgres;  // --postgres CONNINFO: the nodes keep the board there (a schema per part)
+  for (int i = 1; i + 1 < argc; i += 2)
+    if (std::string(argv[i]) == "--postgres") postgres = argv[i + 1];
+  int boards = 0;
+  // A fresh board for each part: SQLite in the harness' folder, or a new PostgreSQL schema.
+  auto options = [&] {
+    NodeOptions o = board_20x10x3();
+    if (!postgres.empty()) {
+#ifdef OPENSPACE_HAVE_POSTGRES
+      o.extra_node_toml += "\n[store]\npostgres = \"" + new_pg_board(postgres, ++boards) + "\"\n";
+#else
+      std::fprintf(stderr, "node_bench: --postgres needs a build with libpq\n");
+      std::exit(2);
+#endif
+    }
+    return o;
+  };
+  std::printf("store: %s\n", postgres.empty() ? "SQLite (the embedded default)" : ("PostgreSQL: " + postgres).c_str());
   osb::test::TempDir dir;
   const double raw = raw_commits_per_s(dir.path(), 500);
   std::printf("raw SQLite durable commits/s (WAL, synchronous=FULL, same disk): %.0f\n", raw);
 
   {
-    NodeOptions o = board_20x10x3();
+    NodeOptions o = options();
     NodeHarness node(o);
     const double claims = claims_per_s(node, claim_threads);
     std::printf("claims/s through HTTP (%d client threads, 600 claims, all 201): %.0f  (%.0f%% of raw)\n", claim_threads, claims,
                 100.0 * claims / raw);
   }
   {
-    NodeHarness node(board_20x10x3());
+    NodeHarness node(options());
     std::printf("board: %zu bytes\n", node.get("/api/v1/board").body.size());
     std::printf("idle node RSS: %ld KiB\n", rss_kib(node.pid()));
     const std::string w = wrk_board(node, wrk_seconds, 64);
@@ -200,6 +243,17 @@ int main(int argc, char** argv) {
     std::printf("%d long-polls held, 5 claims: woken p50 %.1f ms, p99 %.1f ms, max %.1f ms (%zu answers, %d missing)\n", pollers,
                 percentile(p.wake_ms, 0.5), percentile(p.wake_ms, 0.99), percentile(p.wake_ms, 1.0), p.wake_ms.size(), p.failures);
     std::printf("node RSS with %d long-polls held: %ld KiB\n", pollers, p.rss_kib_held);
+  }
+  if (!postgres.empty()) {
+    // Two node processes over one board: long-polls held by one, claims through the other
+    // (woken by the other's NOTIFY).
+    NodeOptions o = options();
+    NodeHarness a(o);
+    NodeHarness b(o);
+    const auto p = long_polls(a, pollers, 5, &b);
+    std::printf("%d long-polls held on node A, 5 claims through node B: woken p50 %.1f ms, p99 %.1f ms, max %.1f ms (%zu answers, %d missing)\n",
+                pollers, percentile(p.wake_ms, 0.5), percentile(p.wake_ms, 0.99), percentile(p.wake_ms, 1.0), p.wake_ms.size(),
+                p.failures);
   }
   return 0;
 }
