@@ -1,11 +1,7 @@
 #include "store/node_store.hpp"
 
+#include "store/board_rules.hpp"
 #include "store/cell_rows.hpp"
-
-#include "core/talks.hpp"
-
-#include <chrono>
-#include <random>
 
 namespace osb {
 
@@ -89,21 +85,6 @@ CREATE INDEX archive_groups_day ON archive_groups(day);
 CREATE UNIQUE INDEX archive_groups_lost_once ON archive_groups(group_id) WHERE reason = 'lost';
 )sql";
 
-std::string new_epoch() {
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
-                      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-  const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 16; ++i) s += hex[gen() & 15];
-  return s;
-}
-
-
-
-
-Error err(const char* code, std::string message) { return Error{code, std::move(message)}; }
-
 }  // namespace
 
 void write_new_epoch(Database& db) {
@@ -115,7 +96,7 @@ void write_new_epoch(Database& db) {
   }
   if (version < 1 || version > kNodeSchemaVersion)
     throw StoreError(0, db.path() + " is not an Open Space Board database this program can use (schema " + std::to_string(version) + ")");
-  db.prepare("UPDATE meta SET value = ? WHERE key = 'epoch'").bind_all(new_epoch()).run();
+  db.prepare("UPDATE meta SET value = ? WHERE key = 'epoch'").bind_all(rules::new_epoch()).run();
   if (db.changes() != 1) throw StoreError(0, db.path() + " has no epoch: it is not an Open Space Board database");
 }
 
@@ -135,7 +116,7 @@ void NodeStore::migrate() {
                             "; this program knows up to " + std::to_string(kNodeSchemaVersion) + "): refusing to open it");
   if (v < 1) {
     db_.exec(kSchemaV1);
-    db_.prepare("INSERT INTO meta(key, value) VALUES ('epoch', ?), ('seq', '0')").bind_all(new_epoch()).run();
+    db_.prepare("INSERT INTO meta(key, value) VALUES ('epoch', ?), ('seq', '0')").bind_all(rules::new_epoch()).run();
     db_.set_user_version(1);
   }
   if (v < 2) {
@@ -176,18 +157,13 @@ void NodeStore::seed() {
   tx.commit();
 }
 
-bool NodeStore::in_event(const CellKey& key) const {
-  const auto start = parse_hhmm(key.start);
-  return event_.has_day(key.day) && event_.find_room(key.room) && start && event_.find_slot(*start);
-}
-
 std::int64_t NodeStore::next_seq(const char* kind, const CellKey* key, const std::string& claim_id) {
   auto& up = db_.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING CAST(value AS INTEGER)");
   up.step();
   const std::int64_t s = up.int64(0);
   up.reset();
   auto& log = db_.prepare("INSERT INTO changes(seq, at, kind, day, room, start, claim_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  log.bind(1, s).bind(2, rows::now_iso()).bind(3, kind);
+  log.bind(1, s).bind(2, rules::now_iso()).bind(3, kind);
   if (key) log.bind(4, key->day).bind(5, key->room).bind(6, key->start);
   else log.bind_null(4).bind_null(5).bind_null(6);
   if (claim_id.empty()) log.bind_null(7);
@@ -228,7 +204,7 @@ Board NodeStore::board() {
   auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells ORDER BY day, start, room");
   while (s.step()) {
     Cell c = rows::cell(s);
-    if (in_event(c.key())) b.cells.push_back(std::move(c));
+    if (rules::in_event(event_, c.key())) b.cells.push_back(std::move(c));
   }
   s.reset();
   b.talks = read_talks(std::nullopt);
@@ -248,7 +224,7 @@ Changes NodeStore::changes_since(std::int64_t since) {
   s.bind(1, since);
   while (s.step()) {
     Cell c = rows::cell(s);
-    if (in_event(c.key())) ch.cells.push_back(std::move(c));
+    if (rules::in_event(event_, c.key())) ch.cells.push_back(std::move(c));
   }
   s.reset();
   ch.talks = read_talks(since);
@@ -263,7 +239,7 @@ std::optional<Cell> NodeStore::read_cell(const CellKey& key) {
 }
 
 std::optional<Cell> NodeStore::cell(const CellKey& key) {
-  if (!in_event(key)) return std::nullopt;
+  if (!rules::in_event(event_, key)) return std::nullopt;
   return read_cell(key);
 }
 
@@ -281,7 +257,7 @@ std::vector<Cell> NodeStore::claimed_cells() {
   auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE state = 'claimed' ORDER BY day, start, room");
   while (s.step()) {
     Cell c = rows::cell(s);
-    if (in_event(c.key())) out.push_back(std::move(c));
+    if (rules::in_event(event_, c.key())) out.push_back(std::move(c));
   }
   s.reset();
   return out;
@@ -301,13 +277,7 @@ std::vector<ArchivedClaim> NodeStore::archive(const std::string& day) {
   auto& s = db_.prepare(
       "SELECT claim_id, day, room, start, title, host, description, reason, at FROM archive WHERE day = ? ORDER BY id");
   s.bind(1, day);
-  while (s.step()) {
-    ArchivedClaim a;
-    a.claim = Claim{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
-    a.reason = s.text(7);
-    a.at = s.text(8);
-    out.push_back(std::move(a));
-  }
+  while (s.step()) out.push_back(rules::archived_claim_from(s));
   s.reset();
   return out;
 }
@@ -329,18 +299,7 @@ std::optional<ScheduleImport> NodeStore::last_import() {
   auto& s = db_.prepare(
       "SELECT at, source, talks, added, updated, cancelled, unchanged, seq FROM schedule_imports ORDER BY id DESC LIMIT 1");
   std::optional<ScheduleImport> out;
-  if (s.step()) {
-    ScheduleImport i;
-    i.at = s.text(0);
-    i.source = s.text(1);
-    i.talks = static_cast<int>(s.int64(2));
-    i.added = static_cast<int>(s.int64(3));
-    i.updated = static_cast<int>(s.int64(4));
-    i.cancelled = static_cast<int>(s.int64(5));
-    i.unchanged = static_cast<int>(s.int64(6));
-    i.seq = s.int64(7);
-    out = i;
-  }
+  if (s.step()) out = rules::schedule_import_from(s);
   s.reset();
   return out;
 }
@@ -361,26 +320,19 @@ void NodeStore::archive_claim(const Claim& c, const char* reason, int interest) 
   db_.prepare(
          "INSERT OR IGNORE INTO archive(claim_id, day, room, start, title, host, description, reason, at, interest) "
          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, std::string(reason), rows::now_iso(),
+      .bind_all(c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, std::string(reason), rules::now_iso(),
                 interest)
       .run();
 }
 
 ClaimResult NodeStore::claim(Claim claim, const LocalTime& now) {
   ClaimResult r;
-  if (auto e = normalize_claim(claim)) {
-    r.outcome = ClaimOutcome::Invalid;
-    r.error = *e;
+  if (auto refused = rules::check_claim(event_, claim)) {
+    refused->answer(r);
     r.seq = seq();
     return r;
   }
   const CellKey key{claim.day, claim.room, claim.start};
-  if (!in_event(key)) {
-    r.outcome = ClaimOutcome::NotFound;
-    r.error = err("not_found", "There is no slot " + claim.day + " " + claim.start + " in room " + claim.room + ".");
-    r.seq = seq();
-    return r;
-  }
 
   Transaction tx(db_);
   r.cell = *read_cell(key);
@@ -391,15 +343,10 @@ ClaimResult NodeStore::claim(Claim claim, const LocalTime& now) {
     const Claim old{claim.claim_id, prev.text(0), prev.text(1), prev.text(2), prev.text(3), prev.text(4), prev.text(5)};
     const std::string status = prev.text(6);
     prev.reset();
-    if (!old.same_content(claim)) {
-      r.outcome = ClaimOutcome::Reused;
-      r.error = err("claim_id_reused", "This claim_id was already used for a different claim.");
-    } else if (status != "active") {
-      r.outcome = ClaimOutcome::Removed;
-      r.error = err("removed", "This claim was removed from the board by staff or a day reset.");
+    rules::replay_claim(old, status, claim).answer(r);
+    if (r.outcome == ClaimOutcome::Removed) {
       r.cell = *read_cell({old.day, old.room, old.start});
-    } else {
-      r.outcome = ClaimOutcome::Replayed;
+    } else if (r.outcome == ClaimOutcome::Replayed) {
       // Where the session is now: staff may have moved it since (it keeps its claim_id).
       auto now_at = cell_of_claim(claim.claim_id);
       r.cell = now_at ? *now_at : *read_cell({old.day, old.room, old.start});
@@ -409,23 +356,8 @@ ClaimResult NodeStore::claim(Claim claim, const LocalTime& now) {
   }
   prev.reset();
 
-  const int start_min = *parse_hhmm(claim.start);
-  const int end_min = event_.find_slot(start_min)->end;
-  const char* lost_code = nullptr;
-  if (r.cell.state == CellState::Claimed) {
-    r.outcome = ClaimOutcome::Taken;
-    r.error = err("taken", "Room " + claim.room + " at " + claim.start + " on " + claim.day + " is already taken.");
-    lost_code = "taken";
-  } else if (r.cell.state == CellState::Blocked) {
-    r.outcome = ClaimOutcome::Blocked;
-    r.error = err("blocked", "Room " + claim.room + " at " + claim.start + " on " + claim.day + " is blocked by staff.");
-    lost_code = "blocked";
-  } else if (slot_phase(claim.day, start_min, end_min, now) == SlotPhase::Past) {
-    r.outcome = ClaimOutcome::Past;
-    r.error = err("past", "The slot " + claim.day + " " + claim.start + " has already ended.");
-    lost_code = "past";
-  }
-  if (lost_code) {
+  if (auto lost = rules::refuse_claim(event_, claim, r.cell, now)) {
+    lost->answer(r);
     archive_claim(claim, "lost");  // once per claim_id (unique index), so staff see who missed out
     tx.commit();
     r.seq = seq();
@@ -434,20 +366,9 @@ ClaimResult NodeStore::claim(Claim claim, const LocalTime& now) {
 
   r.seq = next_seq("claim", &key, claim.claim_id);
   db_.prepare("INSERT INTO claims(claim_id, day, room, start, title, host, description, status, at) VALUES (?,?,?,?,?,?,?,'active',?)")
-      .bind_all(claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, rows::now_iso())
+      .bind_all(claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, rules::now_iso())
       .run();
-  r.cell.state = CellState::Claimed;
-  r.cell.title = claim.title;
-  r.cell.host = claim.host;
-  r.cell.description = claim.description;
-  r.cell.claim_id = claim.claim_id;
-  r.cell.label.clear();
-  r.cell.seq = r.seq;
-  r.cell.interest = 0;
-  r.cell.moved_from_room.clear();
-  r.cell.moved_from_start.clear();
-  r.cell.moved_to_room.clear();
-  r.cell.moved_to_start.clear();
+  r.cell = rules::claimed_cell(r.cell, claim, r.seq);
   write_cell(r.cell);
   tx.commit();
   r.outcome = ClaimOutcome::Created;
@@ -458,28 +379,19 @@ CellResult NodeStore::release(const std::string& claim_id) {
   CellResult r;
   Transaction tx(db_);
   auto cur = cell_of_claim(claim_id);
-  if (!cur) {
-    r.error = err("not_found", "No session with claim_id " + claim_id + " is on the board.");
-    r.seq = seq();
-    return r;
-  }
-  const Claim c{claim_id, cur->day, cur->room, cur->start, cur->title, cur->host, cur->description};
-  archive_claim(c, "removed", cur->interest);
+  if (!cur) return rules::refused<CellResult>(rules::no_session(claim_id), seq());
+  archive_claim(rules::claim_of(*cur), "removed", cur->interest);
   db_.prepare("UPDATE claims SET status = 'removed' WHERE claim_id = ?").bind_all(claim_id).run();
   r.seq = next_seq("remove", nullptr, claim_id);
-  r.cell = rows::open_cell(cur->day, cur->room, cur->start, cur->end, r.seq);
+  r.cell = rules::open_cell(*cur, r.seq);
   write_cell(r.cell);
   tx.commit();
   return r;
 }
 
 ResetResult NodeStore::reset_day(const std::string& day) {
+  if (!event_.has_day(day)) return rules::refused<ResetResult>(rules::no_event_day(day), seq());
   ResetResult r;
-  if (!event_.has_day(day)) {
-    r.error = err("not_found", day + " is not a day of this event.");
-    r.seq = seq();
-    return r;
-  }
   Transaction tx(db_);
   std::vector<Cell> claimed;
   auto& s = db_.prepare("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE day = ? AND state = 'claimed'");
@@ -504,9 +416,9 @@ ResetResult NodeStore::reset_day(const std::string& day) {
       .run();
   reset_gatherings(day, r.seq, r.signups, r.groups);
   for (auto& c : claimed) {
-    archive_claim(Claim{c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description}, "reset", c.interest);
+    archive_claim(rules::claim_of(c), "reset", c.interest);
     db_.prepare("UPDATE claims SET status = 'reset' WHERE claim_id = ?").bind_all(c.claim_id).run();
-    write_cell(rows::open_cell(c.day, c.room, c.start, c.end, r.seq));
+    write_cell(rules::open_cell(c, r.seq));
   }
   tx.commit();
   r.archived = static_cast<int>(claimed.size());
@@ -514,66 +426,40 @@ ResetResult NodeStore::reset_day(const std::string& day) {
 }
 
 CellResult NodeStore::block(const CellKey& key, std::string label) {
+  if (auto e = rules::check_block(event_, key, label)) return rules::refused<CellResult>(*e, seq());
   CellResult r;
-  if (auto e = normalize_label(label)) {
-    r.error = e;
-    r.seq = seq();
-    return r;
-  }
-  if (!in_event(key)) {
-    r.error = err("not_found", "There is no slot " + key.day + " " + key.start + " in room " + key.room + ".");
-    r.seq = seq();
-    return r;
-  }
   Transaction tx(db_);
   r.cell = *read_cell(key);
-  if (r.cell.state == CellState::Claimed) {
-    r.error = err("taken", "This slot holds a session; remove it before blocking the slot.");
+  if ((r.error = rules::refuse_block(r.cell))) {
     r.seq = seq();
     return r;
   }
   r.seq = next_seq("block", &key, "");
-  r.cell.state = CellState::Blocked;
-  r.cell.label = label;
-  r.cell.moved_to_room.clear();  // "Moved to Room F" ends when staff block the slot
-  r.cell.moved_to_start.clear();
-  r.cell.seq = r.seq;
+  r.cell = rules::blocked_cell(r.cell, label, r.seq);
   write_cell(r.cell);
   tx.commit();
   return r;
 }
 
 CellResult NodeStore::unblock(const CellKey& key) {
+  if (auto e = rules::check_cell(event_, key)) return rules::refused<CellResult>(*e, seq());
   CellResult r;
-  if (!in_event(key)) {
-    r.error = err("not_found", "There is no slot " + key.day + " " + key.start + " in room " + key.room + ".");
-    r.seq = seq();
-    return r;
-  }
   Transaction tx(db_);
   r.cell = *read_cell(key);
-  if (r.cell.state != CellState::Blocked) {
-    r.error = err("not_blocked", "This slot is not blocked.");
+  if ((r.error = rules::refuse_unblock(r.cell))) {
     r.seq = seq();
     return r;
   }
   r.seq = next_seq("unblock", &key, "");
-  r.cell.state = CellState::Open;
-  r.cell.label.clear();
-  r.cell.seq = r.seq;
+  r.cell = rules::unblocked_cell(r.cell, r.seq);
   write_cell(r.cell);
   tx.commit();
   return r;
 }
 
 AnnouncementResult NodeStore::set_announcement(Announcement a) {
+  if (auto e = rules::check_announcement(a)) return rules::refused<AnnouncementResult>(*e, seq());
   AnnouncementResult r;
-  if (auto e = normalize_announcement(a)) {
-    r.error = e;
-    r.seq = seq();
-    return r;
-  }
-  if (a.text.empty()) a.until.clear();
   Transaction tx(db_);
   r.seq = next_seq("announcement", nullptr, "");
   db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('ann_text', ?), ('ann_until', ?)").bind_all(a.text, a.until).run();
@@ -585,12 +471,7 @@ AnnouncementResult NodeStore::set_announcement(Announcement a) {
 ScheduleResult NodeStore::import_schedule(const std::vector<Talk>& incoming, const std::string& source) {
   Transaction tx(db_);
   const TalkMerge m = merge_talks(read_talks(std::nullopt), incoming);
-  ScheduleResult r;
-  r.talks = m.talks;
-  r.added = m.added;
-  r.updated = m.updated;
-  r.cancelled = m.cancelled;
-  r.unchanged = m.unchanged;
+  ScheduleResult r = rules::schedule_result(m);
   // One seq for the whole import, even one that changed nothing: the last import moved on.
   r.seq = next_seq("schedule", nullptr, "");
   auto& up = db_.prepare(
@@ -601,14 +482,14 @@ ScheduleResult NodeStore::import_schedule(const std::vector<Talk>& incoming, con
   for (const auto& item : m.changes) {
     const Talk& t = item.talk;
     up.reset();
-    up.bind_all(t.id, t.day, t.start, t.end, t.room, t.title, rows::join_lines(t.persons), t.track, t.url,
+    up.bind_all(t.id, t.day, t.start, t.end, t.room, t.title, rules::join_lines(t.persons), t.track, t.url,
                 std::string(to_string(t.state)), r.seq)
         .run();
   }
   db_.prepare(
          "INSERT INTO schedule_imports(at, source, talks, added, updated, cancelled, unchanged, seq) "
          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(rows::now_iso(), source, static_cast<std::int64_t>(r.talks), static_cast<std::int64_t>(r.added),
+      .bind_all(rules::now_iso(), source, static_cast<std::int64_t>(r.talks), static_cast<std::int64_t>(r.added),
                 static_cast<std::int64_t>(r.updated), static_cast<std::int64_t>(r.cancelled),
                 static_cast<std::int64_t>(r.unchanged), r.seq)
       .run();

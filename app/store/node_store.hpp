@@ -91,7 +91,6 @@ class NodeStore final : public BoardStore {
   void write_cell(const Cell& c);
   std::vector<Talk> read_talks(std::optional<std::int64_t> since);  // all, or seq > since
   void archive_claim(const Claim& c, const char* reason, int interest = 0);
-  bool in_event(const CellKey& key) const;
 
   Database db_;
   Event event_;

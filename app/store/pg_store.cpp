@@ -10,7 +10,8 @@
 // [SECTION] Writes: interest and moves
 //
 // The methods follow NodeStore's (node_store.cpp, node_store_gatherings.cpp) one for one, with
-// the same checks in the same order, so both stores answer alike; the contract test suite
+// the same checks in the same order; the decisions and their texts are the shared ones of
+// board_rules.hpp, so both stores answer alike. The contract test suite
 // (tests/unit/store/board_store_contract_test.cpp) runs the same cases against both.
 #include "store/pg_store.hpp"
 
@@ -22,10 +23,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <random>
 #include <set>
 
-#include "core/talks.hpp"
+#include "store/board_rules.hpp"
 
 namespace osb {
 
@@ -213,38 +213,6 @@ class Tx {
   Mode mode_;
 };
 
-Error err(const char* code, std::string message) { return Error{code, std::move(message)}; }
-
-std::string now_iso() { return iso_utc(std::chrono::system_clock::now()); }
-
-std::string new_epoch() {
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
-                      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-  const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 16; ++i) s += hex[gen() & 15];
-  return s;
-}
-
-std::string join_lines(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : "\n") + x;
-  return s;
-}
-
-std::vector<std::string> split_lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t from = 0;
-  while (from < s.size()) {
-    const auto nl = s.find('\n', from);
-    out.push_back(s.substr(from, nl == std::string::npos ? std::string::npos : nl - from));
-    if (nl == std::string::npos) break;
-    from = nl + 1;
-  }
-  return out;
-}
-
 // A PostgreSQL array literal of texts: {"a","b\"c"}.
 std::string text_array(const std::vector<std::string>& v) {
   std::string s = "{";
@@ -260,86 +228,18 @@ std::string text_array(const std::vector<std::string>& v) {
   return s + "}";
 }
 
-#define OSB_PG_CELL_COLUMNS \
-  "day, room, start, end_time, state, title, host, description, claim_id, label, seq, interest, " \
-  "moved_from_room, moved_from_start, moved_to_room, moved_to_start"
-#define OSB_PG_TALK_COLUMNS "id, day, start, end_time, room, title, persons, track, url, state, seq"
-#define OSB_PG_SIGNUP_COLUMNS "signup_id, day, start, title, speaker, position"
-#define OSB_PG_GROUP_COLUMNS "group_id, day, time, title, place, seats, host, continues, joined, seq, status"
+// Row `row` of `rows`, read by column as the row readers of board_rules.hpp read a row.
+struct RowOf {
+  const Rows& rows;
+  int row;
+  std::string text(int col) const { return rows.text(row, col); }
+  std::int64_t int64(int col) const { return rows.int64(row, col); }
+};
 
-Cell cell_row(const Rows& s, int row, int col = 0) {
-  Cell c;
-  c.day = s.text(row, col);
-  c.room = s.text(row, col + 1);
-  c.start = s.text(row, col + 2);
-  c.end = s.text(row, col + 3);
-  c.state = cell_state_from_string(s.text(row, col + 4)).value_or(CellState::Open);
-  c.title = s.text(row, col + 5);
-  c.host = s.text(row, col + 6);
-  c.description = s.text(row, col + 7);
-  c.claim_id = s.text(row, col + 8);
-  c.label = s.text(row, col + 9);
-  c.seq = s.int64(row, col + 10);
-  c.interest = static_cast<int>(s.int64(row, col + 11));
-  c.moved_from_room = s.text(row, col + 12);
-  c.moved_from_start = s.text(row, col + 13);
-  c.moved_to_room = s.text(row, col + 14);
-  c.moved_to_start = s.text(row, col + 15);
-  return c;
-}
-
-Cell open_cell(std::string day, std::string room, std::string start, std::string end, std::int64_t seq) {
-  Cell c;
-  c.day = std::move(day);
-  c.room = std::move(room);
-  c.start = std::move(start);
-  c.end = std::move(end);
-  c.seq = seq;
-  return c;
-}
-
-Talk talk_row(const Rows& s, int row) {
-  Talk t;
-  t.id = s.text(row, 0);
-  t.day = s.text(row, 1);
-  t.start = s.text(row, 2);
-  t.end = s.text(row, 3);
-  t.room = s.text(row, 4);
-  t.title = s.text(row, 5);
-  t.persons = split_lines(s.text(row, 6));
-  t.track = s.text(row, 7);
-  t.url = s.text(row, 8);
-  t.state = talk_state_from_string(s.text(row, 9)).value_or(TalkState::Scheduled);
-  t.seq = s.int64(row, 10);
-  return t;
-}
-
-LightningSignup signup_row(const Rows& s, int row) {
-  LightningSignup x;
-  x.signup_id = s.text(row, 0);
-  x.day = s.text(row, 1);
-  x.start = s.text(row, 2);
-  x.title = s.text(row, 3);
-  x.speaker = s.text(row, 4);
-  x.position = static_cast<int>(s.int64(row, 5));
-  return x;
-}
-
-Group group_row(const Rows& s, int row) {
-  Group g;
-  g.group_id = s.text(row, 0);
-  g.day = s.text(row, 1);
-  g.time = s.text(row, 2);
-  g.title = s.text(row, 3);
-  g.where = s.text(row, 4);
-  g.seats = static_cast<int>(s.int64(row, 5));
-  g.host = s.text(row, 6);
-  g.continues = s.text(row, 7);
-  g.joined = static_cast<int>(s.int64(row, 8));
-  g.seq = s.int64(row, 9);
-  g.removed = s.text(row, 10) != "active";
-  return g;
-}
+Cell cell_row(const Rows& s, int row) { return rules::cell_from(RowOf{s, row}); }
+Talk talk_row(const Rows& s, int row) { return rules::talk_from(RowOf{s, row}); }
+LightningSignup signup_row(const Rows& s, int row) { return rules::signup_from(RowOf{s, row}); }
+Group group_row(const Rows& s, int row) { return rules::group_with_status_from(RowOf{s, row}); }
 
 // [SECTION] Schema and seeding
 // Texts compare as bytes (COLLATE "C"), as in SQLite, so every ORDER BY gives the same order on
@@ -458,7 +358,7 @@ void PgStore::create_schema() {
     if (!exists) {
       db_->exec_script(kPgSchema);
       db_->exec_script(kPgSessions);
-      db_->exec("INSERT INTO meta(key, value) VALUES ('epoch', $1), ('schema', $2)", {new_epoch(), kPgSchemaVersion});
+      db_->exec("INSERT INTO meta(key, value) VALUES ('epoch', $1), ('schema', $2)", {rules::new_epoch(), kPgSchemaVersion});
       db_->exec("INSERT INTO counter(id, seq) VALUES (1, 0)");
     } else {
       const Rows v = db_->exec("SELECT value FROM meta WHERE key = 'schema'");
@@ -516,11 +416,6 @@ void PgStore::seed() {
   tx.commit();
 }
 
-bool PgStore::in_event(const CellKey& key) const {
-  const auto start = parse_hhmm(key.start);
-  return event_.has_day(key.day) && event_.find_room(key.room) && start && event_.find_slot(*start);
-}
-
 // Within a Write transaction (the counter row is locked): the next seq, logged in `changes`.
 // One statement: the counter moves, the change is logged, and the seq is announced to the
 // other node processes (NOTIFY is sent at COMMIT, and not at all on a rollback).
@@ -530,7 +425,7 @@ std::int64_t PgStore::next_seq(const char* kind, const CellKey* key, const std::
              "l AS (INSERT INTO changes(seq, at, kind, day, room, start, claim_id) "
              "SELECT seq, $1, $2, $3, $4, $5, $6 FROM s) "
              "SELECT seq, pg_notify($7, seq::text) FROM s",
-             {now_iso(), kind, key ? Param(key->day) : Param(std::nullopt), key ? Param(key->room) : Param(std::nullopt),
+             {rules::now_iso(), kind, key ? Param(key->day) : Param(std::nullopt), key ? Param(key->room) : Param(std::nullopt),
               key ? Param(key->start) : Param(std::nullopt), claim_id.empty() ? Param(std::nullopt) : Param(claim_id),
               channel_})
       .int64(0, 0);
@@ -553,7 +448,7 @@ std::vector<Cell> PgStore::read_cells(const char* sql, const std::string& param)
   std::vector<Cell> out;
   for (int i = 0; i < r.size(); ++i) {
     Cell c = cell_row(r, i);
-    if (in_event(c.key())) out.push_back(std::move(c));
+    if (rules::in_event(event_, c.key())) out.push_back(std::move(c));
   }
   return out;
 }
@@ -565,7 +460,7 @@ Board PgStore::board() {
   b.epoch = epoch();
   b.seq = seq();
   b.announcement = announcement();
-  b.cells = read_cells("SELECT " OSB_PG_CELL_COLUMNS " FROM cells ORDER BY day, start, room", "");
+  b.cells = read_cells("SELECT " OSB_CELL_COLUMNS " FROM cells ORDER BY day, start, room", "");
   b.talks = read_talks(std::nullopt);
   b.lightning = read_sheets(std::nullopt);
   b.groups = read_groups(std::nullopt);
@@ -579,10 +474,10 @@ Changes PgStore::changes_since(std::int64_t since) {
   ch.epoch = epoch();
   ch.seq = seq();
   ch.announcement = announcement();
-  const Rows r = db_->exec("SELECT " OSB_PG_CELL_COLUMNS " FROM cells WHERE seq > $1 ORDER BY seq, day, start, room", {since});
+  const Rows r = db_->exec("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE seq > $1 ORDER BY seq, day, start, room", {since});
   for (int i = 0; i < r.size(); ++i) {
     Cell c = cell_row(r, i);
-    if (in_event(c.key())) ch.cells.push_back(std::move(c));
+    if (rules::in_event(event_, c.key())) ch.cells.push_back(std::move(c));
   }
   ch.talks = read_talks(since);
   ch.lightning = read_sheets(since);
@@ -592,25 +487,25 @@ Changes PgStore::changes_since(std::int64_t since) {
 }
 
 std::optional<Cell> PgStore::read_cell(const CellKey& key) {
-  const Rows r = db_->exec("SELECT " OSB_PG_CELL_COLUMNS " FROM cells WHERE day = $1 AND room = $2 AND start = $3",
+  const Rows r = db_->exec("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE day = $1 AND room = $2 AND start = $3",
                            {key.day, key.room, key.start});
   if (r.empty()) return std::nullopt;
   return cell_row(r, 0);
 }
 
 std::optional<Cell> PgStore::cell(const CellKey& key) {
-  if (!in_event(key)) return std::nullopt;
+  if (!rules::in_event(event_, key)) return std::nullopt;
   return read_cell(key);
 }
 
 std::optional<Cell> PgStore::cell_of_claim(const std::string& claim_id) {
-  const Rows r = db_->exec("SELECT " OSB_PG_CELL_COLUMNS " FROM cells WHERE claim_id = $1 AND state = 'claimed'", {claim_id});
+  const Rows r = db_->exec("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE claim_id = $1 AND state = 'claimed'", {claim_id});
   if (r.empty()) return std::nullopt;
   return cell_row(r, 0);
 }
 
 std::vector<Cell> PgStore::claimed_cells() {
-  return read_cells("SELECT " OSB_PG_CELL_COLUMNS " FROM cells WHERE state = 'claimed' ORDER BY day, start, room", "");
+  return read_cells("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE state = 'claimed' ORDER BY day, start, room", "");
 }
 
 int PgStore::claimed_count(const std::string& day) {
@@ -621,19 +516,13 @@ std::vector<ArchivedClaim> PgStore::archive(const std::string& day) {
   const Rows r = db_->exec(
       "SELECT claim_id, day, room, start, title, host, description, reason, at FROM archive WHERE day = $1 ORDER BY id", {day});
   std::vector<ArchivedClaim> out;
-  for (int i = 0; i < r.size(); ++i) {
-    ArchivedClaim a;
-    a.claim = Claim{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)};
-    a.reason = r.text(i, 7);
-    a.at = r.text(i, 8);
-    out.push_back(std::move(a));
-  }
+  for (int i = 0; i < r.size(); ++i) out.push_back(rules::archived_claim_from(RowOf{r, i}));
   return out;
 }
 
 std::vector<Talk> PgStore::read_talks(std::optional<std::int64_t> since) {
-  const Rows r = since ? db_->exec("SELECT " OSB_PG_TALK_COLUMNS " FROM talks WHERE seq > $1 ORDER BY start, room, id", {*since})
-                       : db_->exec("SELECT " OSB_PG_TALK_COLUMNS " FROM talks ORDER BY start, room, id");
+  const Rows r = since ? db_->exec("SELECT " OSB_TALK_COLUMNS " FROM talks WHERE seq > $1 ORDER BY start, room, id", {*since})
+                       : db_->exec("SELECT " OSB_TALK_COLUMNS " FROM talks ORDER BY start, room, id");
   std::vector<Talk> out;
   for (int i = 0; i < r.size(); ++i) out.push_back(talk_row(r, i));
   return out;
@@ -645,20 +534,11 @@ std::optional<ScheduleImport> PgStore::last_import() {
   const Rows r = db_->exec(
       "SELECT at, source, talks, added, updated, cancelled, unchanged, seq FROM schedule_imports ORDER BY id DESC LIMIT 1");
   if (r.empty()) return std::nullopt;
-  ScheduleImport i;
-  i.at = r.text(0, 0);
-  i.source = r.text(0, 1);
-  i.talks = static_cast<int>(r.int64(0, 2));
-  i.added = static_cast<int>(r.int64(0, 3));
-  i.updated = static_cast<int>(r.int64(0, 4));
-  i.cancelled = static_cast<int>(r.int64(0, 5));
-  i.unchanged = static_cast<int>(r.int64(0, 6));
-  i.seq = r.int64(0, 7);
-  return i;
+  return rules::schedule_import_from(RowOf{r, 0});
 }
 
 std::vector<LightningSignup> PgStore::read_signups(const std::string& day, const std::string& start) {
-  const Rows r = db_->exec("SELECT " OSB_PG_SIGNUP_COLUMNS
+  const Rows r = db_->exec("SELECT " OSB_SIGNUP_COLUMNS
                            " FROM signups WHERE day = $1 AND start = $2 AND status = 'active' ORDER BY position",
                            {day, start});
   std::vector<LightningSignup> out;
@@ -667,13 +547,7 @@ std::vector<LightningSignup> PgStore::read_signups(const std::string& day, const
 }
 
 Sheet PgStore::read_sheet(const std::string& day, const LightningSheet& t, std::int64_t seq) {
-  Sheet sh;
-  sh.day = day;
-  sh.start = format_hhmm(t.start);
-  sh.talks = t.talks;
-  sh.minutes = t.minutes;
-  sh.closes = format_hhmm(t.closes_at());
-  sh.seq = seq;
+  Sheet sh = rules::sheet_frame(day, t, seq);
   sh.signups = read_signups(day, sh.start);
   return sh;
 }
@@ -684,9 +558,8 @@ std::vector<Sheet> PgStore::read_sheets(std::optional<std::int64_t> since) {
   std::vector<Sheet> out;
   for (int i = 0; i < r.size(); ++i) {
     const std::string day = r.text(i, 0);
-    const auto m = parse_hhmm(r.text(i, 1));
-    const LightningSheet* t = m ? event_.find_sheet(*m) : nullptr;
-    if (!t || !event_.has_day(day)) continue;  // a sheet no longer in event.toml
+    const LightningSheet* t = rules::find_sheet(event_, day, r.text(i, 1));
+    if (!t) continue;  // a sheet no longer in event.toml
     out.push_back(read_sheet(day, *t, r.int64(i, 2)));
   }
   return out;
@@ -700,9 +573,8 @@ std::vector<Sheet> PgStore::sheets() {
 }
 
 std::optional<Sheet> PgStore::sheet(const std::string& day, const std::string& start) {
-  const auto m = parse_hhmm(start);
-  const LightningSheet* t = m ? event_.find_sheet(*m) : nullptr;
-  if (!t || !event_.has_day(day)) return std::nullopt;
+  const LightningSheet* t = rules::find_sheet(event_, day, start);
+  if (!t) return std::nullopt;
   const Rows r = db_->exec("SELECT seq FROM sheets WHERE day = $1 AND start = $2", {day, format_hhmm(t->start)});
   return read_sheet(day, *t, r.empty() ? 0 : r.int64(0, 0));
 }
@@ -710,9 +582,9 @@ std::optional<Sheet> PgStore::sheet(const std::string& day, const std::string& s
 std::vector<Group> PgStore::read_groups(std::optional<std::int64_t> since) {
   // Changes carry removed groups too (so replicas drop them); the board only the live ones.
   const Rows r =
-      since ? db_->exec("SELECT " OSB_PG_GROUP_COLUMNS " FROM evening_groups WHERE seq > $1 ORDER BY day, time, title, group_id",
+      since ? db_->exec("SELECT " OSB_GROUP_COLUMNS " FROM evening_groups WHERE seq > $1 ORDER BY day, time, title, group_id",
                         {*since})
-            : db_->exec("SELECT " OSB_PG_GROUP_COLUMNS
+            : db_->exec("SELECT " OSB_GROUP_COLUMNS
                         " FROM evening_groups WHERE status = 'active' ORDER BY day, time, title, group_id");
   std::vector<Group> out;
   for (int i = 0; i < r.size(); ++i) out.push_back(group_row(r, i));
@@ -722,14 +594,14 @@ std::vector<Group> PgStore::read_groups(std::optional<std::int64_t> since) {
 std::vector<Group> PgStore::groups() { return read_groups(std::nullopt); }
 
 std::optional<Group> PgStore::read_group(const std::string& group_id, std::string* status) {
-  const Rows r = db_->exec("SELECT " OSB_PG_GROUP_COLUMNS " FROM evening_groups WHERE group_id = $1", {group_id});
+  const Rows r = db_->exec("SELECT " OSB_GROUP_COLUMNS " FROM evening_groups WHERE group_id = $1", {group_id});
   if (r.empty()) return std::nullopt;
   if (status) *status = r.text(0, 10);
   return group_row(r, 0);
 }
 
 std::vector<ArchivedSignup> PgStore::archived_signups(const std::string& day) {
-  const Rows r = db_->exec("SELECT " OSB_PG_SIGNUP_COLUMNS ", reason, at FROM archive_signups WHERE day = $1 ORDER BY id", {day});
+  const Rows r = db_->exec("SELECT " OSB_SIGNUP_COLUMNS ", reason, at FROM archive_signups WHERE day = $1 ORDER BY id", {day});
   std::vector<ArchivedSignup> out;
   for (int i = 0; i < r.size(); ++i) out.push_back(ArchivedSignup{signup_row(r, i), r.text(i, 6), r.text(i, 7)});
   return out;
@@ -773,24 +645,17 @@ void PgStore::archive_claim(const Claim& c, const char* reason, int interest) {
   db_->exec(
       "INSERT INTO archive(claim_id, day, room, start, title, host, description, reason, at, interest) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
-      {c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, reason, now_iso(), interest});
+      {c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description, reason, rules::now_iso(), interest});
 }
 
 ClaimResult PgStore::claim(Claim claim, const LocalTime& now) {
   ClaimResult r;
-  if (auto e = normalize_claim(claim)) {
-    r.outcome = ClaimOutcome::Invalid;
-    r.error = *e;
+  if (auto refused = rules::check_claim(event_, claim)) {
+    refused->answer(r);
     r.seq = seq();
     return r;
   }
   const CellKey key{claim.day, claim.room, claim.start};
-  if (!in_event(key)) {
-    r.outcome = ClaimOutcome::NotFound;
-    r.error = err("not_found", "There is no slot " + claim.day + " " + claim.start + " in room " + claim.room + ".");
-    r.seq = seq();
-    return r;
-  }
 
   Tx tx(*db_, Tx::Mode::Write);
   r.cell = *read_cell(key);
@@ -800,15 +665,10 @@ ClaimResult PgStore::claim(Claim claim, const LocalTime& now) {
   if (!prev.empty()) {
     const Claim old{claim.claim_id, prev.text(0, 0), prev.text(0, 1), prev.text(0, 2), prev.text(0, 3), prev.text(0, 4), prev.text(0, 5)};
     const std::string status = prev.text(0, 6);
-    if (!old.same_content(claim)) {
-      r.outcome = ClaimOutcome::Reused;
-      r.error = err("claim_id_reused", "This claim_id was already used for a different claim.");
-    } else if (status != "active") {
-      r.outcome = ClaimOutcome::Removed;
-      r.error = err("removed", "This claim was removed from the board by staff or a day reset.");
+    rules::replay_claim(old, status, claim).answer(r);
+    if (r.outcome == ClaimOutcome::Removed) {
       r.cell = *read_cell({old.day, old.room, old.start});
-    } else {
-      r.outcome = ClaimOutcome::Replayed;
+    } else if (r.outcome == ClaimOutcome::Replayed) {
       // Where the session is now: staff may have moved it since (it keeps its claim_id).
       auto now_at = cell_of_claim(claim.claim_id);
       r.cell = now_at ? *now_at : *read_cell({old.day, old.room, old.start});
@@ -817,23 +677,8 @@ ClaimResult PgStore::claim(Claim claim, const LocalTime& now) {
     return r;  // read-only: the transaction rolls back
   }
 
-  const int start_min = *parse_hhmm(claim.start);
-  const int end_min = event_.find_slot(start_min)->end;
-  const char* lost_code = nullptr;
-  if (r.cell.state == CellState::Claimed) {
-    r.outcome = ClaimOutcome::Taken;
-    r.error = err("taken", "Room " + claim.room + " at " + claim.start + " on " + claim.day + " is already taken.");
-    lost_code = "taken";
-  } else if (r.cell.state == CellState::Blocked) {
-    r.outcome = ClaimOutcome::Blocked;
-    r.error = err("blocked", "Room " + claim.room + " at " + claim.start + " on " + claim.day + " is blocked by staff.");
-    lost_code = "blocked";
-  } else if (slot_phase(claim.day, start_min, end_min, now) == SlotPhase::Past) {
-    r.outcome = ClaimOutcome::Past;
-    r.error = err("past", "The slot " + claim.day + " " + claim.start + " has already ended.");
-    lost_code = "past";
-  }
-  if (lost_code) {
+  if (auto lost = rules::refuse_claim(event_, claim, r.cell, now)) {
+    lost->answer(r);
     archive_claim(claim, "lost");  // once per claim_id (unique index), so staff see who missed out
     tx.commit();
     r.seq = tx.seq;
@@ -854,19 +699,8 @@ ClaimResult PgStore::claim(Claim claim, const LocalTime& now) {
                                         " changed under the writer lock", StoreError::Kind::Unavailable);
   db_->exec("INSERT INTO claims(claim_id, day, room, start, title, host, description, status, at) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8)",
-            {claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, now_iso()});
-  r.cell.state = CellState::Claimed;
-  r.cell.title = claim.title;
-  r.cell.host = claim.host;
-  r.cell.description = claim.description;
-  r.cell.claim_id = claim.claim_id;
-  r.cell.label.clear();
-  r.cell.seq = r.seq;
-  r.cell.interest = 0;
-  r.cell.moved_from_room.clear();
-  r.cell.moved_from_start.clear();
-  r.cell.moved_to_room.clear();
-  r.cell.moved_to_start.clear();
+            {claim.claim_id, claim.day, claim.room, claim.start, claim.title, claim.host, claim.description, rules::now_iso()});
+  r.cell = rules::claimed_cell(r.cell, claim, r.seq);
   tx.commit();
   r.outcome = ClaimOutcome::Created;
   return r;
@@ -876,32 +710,23 @@ CellResult PgStore::release(const std::string& claim_id) {
   CellResult r;
   Tx tx(*db_, Tx::Mode::Write);
   auto cur = cell_of_claim(claim_id);
-  if (!cur) {
-    r.error = err("not_found", "No session with claim_id " + claim_id + " is on the board.");
-    r.seq = tx.seq;
-    return r;
-  }
-  const Claim c{claim_id, cur->day, cur->room, cur->start, cur->title, cur->host, cur->description};
-  archive_claim(c, "removed", cur->interest);
+  if (!cur) return rules::refused<CellResult>(rules::no_session(claim_id), tx.seq);
+  archive_claim(rules::claim_of(*cur), "removed", cur->interest);
   db_->exec("UPDATE claims SET status = 'removed' WHERE claim_id = $1", {claim_id});
   r.seq = next_seq("remove", nullptr, claim_id);
-  r.cell = open_cell(cur->day, cur->room, cur->start, cur->end, r.seq);
+  r.cell = rules::open_cell(*cur, r.seq);
   write_cell(r.cell);
   tx.commit();
   return r;
 }
 
 ResetResult PgStore::reset_day(const std::string& day) {
+  if (!event_.has_day(day)) return rules::refused<ResetResult>(rules::no_event_day(day), seq());
   ResetResult r;
-  if (!event_.has_day(day)) {
-    r.error = err("not_found", day + " is not a day of this event.");
-    r.seq = seq();
-    return r;
-  }
   Tx tx(*db_, Tx::Mode::Write);
   std::vector<Cell> claimed;
   {
-    const Rows s = db_->exec("SELECT " OSB_PG_CELL_COLUMNS " FROM cells WHERE day = $1 AND state = 'claimed'", {day});
+    const Rows s = db_->exec("SELECT " OSB_CELL_COLUMNS " FROM cells WHERE day = $1 AND state = 'claimed'", {day});
     for (int i = 0; i < s.size(); ++i) claimed.push_back(cell_row(s, i));
   }
   const Rows other = db_->exec(
@@ -918,9 +743,9 @@ ResetResult PgStore::reset_day(const std::string& day) {
   db_->exec("UPDATE cells SET moved_to_room = '', moved_to_start = '', seq = $1 WHERE day = $2 AND moved_to_room <> ''", {r.seq, day});
   reset_gatherings(day, r.seq, r.signups, r.groups);
   for (auto& c : claimed) {
-    archive_claim(Claim{c.claim_id, c.day, c.room, c.start, c.title, c.host, c.description}, "reset", c.interest);
+    archive_claim(rules::claim_of(c), "reset", c.interest);
     db_->exec("UPDATE claims SET status = 'reset' WHERE claim_id = $1", {c.claim_id});
-    write_cell(open_cell(c.day, c.room, c.start, c.end, r.seq));
+    write_cell(rules::open_cell(c, r.seq));
   }
   tx.commit();
   r.archived = static_cast<int>(claimed.size());
@@ -928,66 +753,40 @@ ResetResult PgStore::reset_day(const std::string& day) {
 }
 
 CellResult PgStore::block(const CellKey& key, std::string label) {
+  if (auto e = rules::check_block(event_, key, label)) return rules::refused<CellResult>(*e, seq());
   CellResult r;
-  if (auto e = normalize_label(label)) {
-    r.error = e;
-    r.seq = seq();
-    return r;
-  }
-  if (!in_event(key)) {
-    r.error = err("not_found", "There is no slot " + key.day + " " + key.start + " in room " + key.room + ".");
-    r.seq = seq();
-    return r;
-  }
   Tx tx(*db_, Tx::Mode::Write);
   r.cell = *read_cell(key);
-  if (r.cell.state == CellState::Claimed) {
-    r.error = err("taken", "This slot holds a session; remove it before blocking the slot.");
+  if ((r.error = rules::refuse_block(r.cell))) {
     r.seq = tx.seq;
     return r;
   }
   r.seq = next_seq("block", &key, "");
-  r.cell.state = CellState::Blocked;
-  r.cell.label = label;
-  r.cell.moved_to_room.clear();  // "Moved to Room F" ends when staff block the slot
-  r.cell.moved_to_start.clear();
-  r.cell.seq = r.seq;
+  r.cell = rules::blocked_cell(r.cell, label, r.seq);
   write_cell(r.cell);
   tx.commit();
   return r;
 }
 
 CellResult PgStore::unblock(const CellKey& key) {
+  if (auto e = rules::check_cell(event_, key)) return rules::refused<CellResult>(*e, seq());
   CellResult r;
-  if (!in_event(key)) {
-    r.error = err("not_found", "There is no slot " + key.day + " " + key.start + " in room " + key.room + ".");
-    r.seq = seq();
-    return r;
-  }
   Tx tx(*db_, Tx::Mode::Write);
   r.cell = *read_cell(key);
-  if (r.cell.state != CellState::Blocked) {
-    r.error = err("not_blocked", "This slot is not blocked.");
+  if ((r.error = rules::refuse_unblock(r.cell))) {
     r.seq = tx.seq;
     return r;
   }
   r.seq = next_seq("unblock", &key, "");
-  r.cell.state = CellState::Open;
-  r.cell.label.clear();
-  r.cell.seq = r.seq;
+  r.cell = rules::unblocked_cell(r.cell, r.seq);
   write_cell(r.cell);
   tx.commit();
   return r;
 }
 
 AnnouncementResult PgStore::set_announcement(Announcement a) {
+  if (auto e = rules::check_announcement(a)) return rules::refused<AnnouncementResult>(*e, seq());
   AnnouncementResult r;
-  if (auto e = normalize_announcement(a)) {
-    r.error = e;
-    r.seq = seq();
-    return r;
-  }
-  if (a.text.empty()) a.until.clear();
   Tx tx(*db_, Tx::Mode::Write);
   r.seq = next_seq("announcement", nullptr, "");
   db_->exec("INSERT INTO meta(key, value) VALUES ('ann_text', $1), ('ann_until', $2) "
@@ -1001,26 +800,21 @@ AnnouncementResult PgStore::set_announcement(Announcement a) {
 ScheduleResult PgStore::import_schedule(const std::vector<Talk>& incoming, const std::string& source) {
   Tx tx(*db_, Tx::Mode::Write);
   const TalkMerge m = merge_talks(read_talks(std::nullopt), incoming);
-  ScheduleResult r;
-  r.talks = m.talks;
-  r.added = m.added;
-  r.updated = m.updated;
-  r.cancelled = m.cancelled;
-  r.unchanged = m.unchanged;
+  ScheduleResult r = rules::schedule_result(m);
   // One seq for the whole import, even one that changed nothing: the last import moved on.
   r.seq = next_seq("schedule", nullptr, "");
   for (const auto& item : m.changes) {
     const Talk& t = item.talk;
-    db_->exec("INSERT INTO talks(" OSB_PG_TALK_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+    db_->exec("INSERT INTO talks(" OSB_TALK_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
               "ON CONFLICT (id) DO UPDATE SET day = excluded.day, start = excluded.start, end_time = excluded.end_time, "
               "room = excluded.room, title = excluded.title, persons = excluded.persons, track = excluded.track, "
               "url = excluded.url, state = excluded.state, seq = excluded.seq",
-              {t.id, t.day, t.start, t.end, t.room, t.title, join_lines(t.persons), t.track, t.url,
+              {t.id, t.day, t.start, t.end, t.room, t.title, rules::join_lines(t.persons), t.track, t.url,
                std::string(to_string(t.state)), r.seq});
   }
   db_->exec("INSERT INTO schedule_imports(at, source, talks, added, updated, cancelled, unchanged, seq) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            {now_iso(), source, r.talks, r.added, r.updated, r.cancelled, r.unchanged, r.seq});
+            {rules::now_iso(), source, r.talks, r.added, r.updated, r.cancelled, r.unchanged, r.seq});
   tx.commit();
   return r;
 }
@@ -1034,56 +828,37 @@ void PgStore::touch_sheet(const std::string& day, const std::string& start, std:
 void PgStore::archive_signup(const LightningSignup& x, const char* reason) {
   db_->exec("INSERT INTO archive_signups(signup_id, day, start, title, speaker, position, reason, at) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-            {x.signup_id, x.day, x.start, x.title, x.speaker, x.position, reason, now_iso()});
+            {x.signup_id, x.day, x.start, x.title, x.speaker, x.position, reason, rules::now_iso()});
 }
 
 SignupResult PgStore::sign_up(LightningSignup x, const LocalTime& now) {
+  const LightningSheet* t = nullptr;
+  if (auto e = rules::check_signup(event_, x, t)) return rules::refused<SignupResult>(*e, seq());
   SignupResult r;
-  if (auto e = normalize_signup(x)) {
-    r.error = e;
-    r.seq = seq();
-    return r;
-  }
-  const auto m = parse_hhmm(x.start);
-  const LightningSheet* t = m ? event_.find_sheet(*m) : nullptr;
-  if (!t || !event_.has_day(x.day)) {
-    r.error = err("not_found", "There is no lightning-talk sheet at " + x.start + " on " + x.day + ".");
-    r.seq = seq();
-    return r;
-  }
-  x.start = format_hhmm(t->start);
   Tx tx(*db_, Tx::Mode::Write);  // the writer lock: "full" is decided on every earlier sign-up
-  const Rows prev = db_->exec("SELECT " OSB_PG_SIGNUP_COLUMNS ", status FROM signups WHERE signup_id = $1", {x.signup_id});
+  const Rows prev = db_->exec("SELECT " OSB_SIGNUP_COLUMNS ", status FROM signups WHERE signup_id = $1", {x.signup_id});
   if (!prev.empty()) {
     const LightningSignup old = signup_row(prev, 0);
     const std::string status = prev.text(0, 6);
     r.sheet = *sheet(old.day, old.start);
     r.signup = old;
-    if (!old.same_content(x)) r.error = err("claim_id_reused", "This signup_id was already used for a different talk.");
-    else if (status != "active") r.error = err("removed", "This lightning talk was removed from the sheet by staff or a day reset.");
+    r.error = rules::replay_signup(old, status, x);
     r.seq = tx.seq;
     return r;  // a replay: nothing written
   }
   r.sheet = *sheet(x.day, x.start);
   r.signup = x;
-  if (r.sheet.full()) {
-    r.error = err("full", "The lightning-talk sheet at " + x.start + " is full: all " + std::to_string(t->talks) + " places are taken.");
-  } else if (minutes_between(now, x.day, t->closes_at()) <= 0) {
-    r.error = err("closed", "Sign-up for the lightning talks at " + x.start + " closed at " + format_hhmm(t->closes_at()) + ".");
-  }
-  if (r.error) {
+  if ((r.error = rules::refuse_signup(r.sheet, *t, x, now))) {
     archive_signup(x, "lost");  // once per signup_id, so staff see who missed out
     tx.commit();
     r.seq = tx.seq;
     return r;
   }
   r.seq = next_seq("signup", nullptr, "");
-  x.position = static_cast<int>(r.sheet.signups.size()) + 1;
-  db_->exec("INSERT INTO signups(" OSB_PG_SIGNUP_COLUMNS ", status, at) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)",
-            {x.signup_id, x.day, x.start, x.title, x.speaker, x.position, now_iso()});
+  rules::add_signup(r.sheet, x, r.seq);
+  db_->exec("INSERT INTO signups(" OSB_SIGNUP_COLUMNS ", status, at) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)",
+            {x.signup_id, x.day, x.start, x.title, x.speaker, x.position, rules::now_iso()});
   touch_sheet(x.day, x.start, r.seq);
-  r.sheet.signups.push_back(x);
-  r.sheet.seq = r.seq;
   r.signup = x;
   r.created = true;
   tx.commit();
@@ -1093,12 +868,8 @@ SignupResult PgStore::sign_up(LightningSignup x, const LocalTime& now) {
 SignupResult PgStore::remove_signup(const std::string& signup_id) {
   SignupResult r;
   Tx tx(*db_, Tx::Mode::Write);
-  const Rows s = db_->exec("SELECT " OSB_PG_SIGNUP_COLUMNS " FROM signups WHERE signup_id = $1 AND status = 'active'", {signup_id});
-  if (s.empty()) {
-    r.error = err("not_found", "No lightning talk with signup_id " + signup_id + " is on a sheet.");
-    r.seq = tx.seq;
-    return r;
-  }
+  const Rows s = db_->exec("SELECT " OSB_SIGNUP_COLUMNS " FROM signups WHERE signup_id = $1 AND status = 'active'", {signup_id});
+  if (s.empty()) return rules::refused<SignupResult>(rules::no_signup(signup_id), tx.seq);
   r.signup = signup_row(s, 0);
   archive_signup(r.signup, "removed");
   r.seq = next_seq("signup_remove", nullptr, "");
@@ -1113,23 +884,12 @@ SignupResult PgStore::remove_signup(const std::string& signup_id) {
 }
 
 SignupResult PgStore::reorder(const std::string& day, const std::string& start, const std::vector<std::string>& order) {
+  const LightningSheet* t = rules::find_sheet(event_, day, start);
+  if (!t) return rules::refused<SignupResult>(rules::no_sheet(day, start), seq());
   SignupResult r;
-  const auto m = parse_hhmm(start);
-  const LightningSheet* t = m ? event_.find_sheet(*m) : nullptr;
-  if (!t || !event_.has_day(day)) {
-    r.error = err("not_found", "There is no lightning-talk sheet at " + start + " on " + day + ".");
-    r.seq = seq();
-    return r;
-  }
   Tx tx(*db_, Tx::Mode::Write);
   r.sheet = *sheet(day, format_hhmm(t->start));
-  std::vector<std::string> have, want = order;
-  for (const auto& x : r.sheet.signups) have.push_back(x.signup_id);
-  std::sort(have.begin(), have.end());
-  std::sort(want.begin(), want.end());
-  if (have != want) {
-    r.error = err("invalid", "order must list every signup_id of the sheet exactly once (it has " +
-                                 std::to_string(have.size()) + "; the sheet may have changed: reload it).");
+  if ((r.error = rules::refuse_reorder(r.sheet, order))) {
     r.seq = tx.seq;
     return r;
   }
@@ -1147,50 +907,34 @@ SignupResult PgStore::reorder(const std::string& day, const std::string& start, 
 void PgStore::archive_group(const Group& g, const char* reason) {
   db_->exec("INSERT INTO archive_groups(group_id, day, time, title, place, seats, host, continues, joined, reason, at) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
-            {g.group_id, g.day, g.time, g.title, g.where, g.seats, g.host, g.continues, g.joined, reason, now_iso()});
+            {g.group_id, g.day, g.time, g.title, g.where, g.seats, g.host, g.continues, g.joined, reason, rules::now_iso()});
 }
 
 GroupResult PgStore::create_group(Group g, const LocalTime& now) {
+  if (auto e = rules::check_group(event_, g)) return rules::refused<GroupResult>(*e, seq());
   GroupResult r;
-  if (auto e = normalize_group(g)) {
-    r.error = e;
-    r.seq = seq();
-    return r;
-  }
-  if (!event_.has_day(g.day)) {
-    r.error = err("not_found", g.day + " is not a day of this event.");
-    r.seq = seq();
-    return r;
-  }
-  g.time = format_hhmm(*parse_hhmm(g.time));
   Tx tx(*db_, Tx::Mode::Write);
   std::string status;
   if (auto old = read_group(g.group_id, &status)) {
     r.group = *old;
-    if (!old->same_content(g)) r.error = err("claim_id_reused", "This group_id was already used for a different group.");
-    else if (status != "active") r.error = err("removed", "This group was removed by staff or a day reset.");
+    r.error = rules::replay_group(*old, status, g);
     r.seq = tx.seq;
     return r;
   }
-  if (!g.continues.empty() && !cell_of_claim(g.continues)) {
-    r.error = err("not_found", "The open space this group continues (claim_id " + g.continues + ") is not on the board.");
-    r.seq = tx.seq;
-    return r;
-  }
+  if (!g.continues.empty() && !cell_of_claim(g.continues))
+    return rules::refused<GroupResult>(rules::no_continued_session(g), tx.seq);
   r.group = g;
-  if (minutes_between(now, g.day, *parse_hhmm(g.time)) < 0) {
-    r.error = err("past", "The time " + g.time + " on " + g.day + " has already gone by.");
+  if ((r.error = rules::refuse_group(g, now))) {
     archive_group(g, "lost");
     tx.commit();
     r.seq = tx.seq;
     return r;
   }
   r.seq = next_seq("group", nullptr, "");
-  g.joined = 0;
-  g.seq = r.seq;
-  db_->exec("INSERT INTO evening_groups(" OSB_PG_GROUP_COLUMNS
+  g = rules::created_group(g, r.seq);
+  db_->exec("INSERT INTO evening_groups(" OSB_GROUP_COLUMNS
             ", at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, 'active', $10)",
-            {g.group_id, g.day, g.time, g.title, g.where, g.seats, g.host, g.continues, g.seq, now_iso()});
+            {g.group_id, g.day, g.time, g.title, g.where, g.seats, g.host, g.continues, g.seq, rules::now_iso()});
   r.group = g;
   r.created = true;
   tx.commit();
@@ -1202,38 +946,27 @@ GroupResult PgStore::join_group(const std::string& group_id, const std::string& 
   Tx tx(*db_, Tx::Mode::Write);  // the writer lock: the seats left are decided on every earlier join
   std::string status;
   auto g = read_group(group_id, &status);
-  if (!g) {
-    r.error = err("not_found", "There is no group " + group_id + ".");
-    r.seq = tx.seq;
-    return r;
-  }
+  if (!g) return rules::refused<GroupResult>(rules::no_group(group_id), tx.seq);
   r.group = *g;
   const Rows prev = db_->exec("SELECT group_id FROM joins WHERE join_id = $1", {join_id});
   if (!prev.empty()) {
-    if (prev.text(0, 0) != group_id) r.error = err("claim_id_reused", "This join_id was already used to join another group.");
+    r.error = rules::replay_join(prev.text(0, 0), group_id);
     r.seq = tx.seq;
     return r;  // counted once
   }
-  if (status != "active") {
-    r.error = err("removed", "This group was removed by staff or a day reset.");
-    r.seq = tx.seq;
-    return r;
-  }
-  if (g->full()) {
-    r.error = err("full", "“" + g->title + "” is full: all " + std::to_string(g->seats) + " seats are taken.");
+  if ((r.error = rules::refuse_join(*g, status))) {
     r.seq = tx.seq;
     return r;
   }
   r.seq = next_seq("join", nullptr, "");
-  db_->exec("INSERT INTO joins(join_id, group_id, at) VALUES ($1, $2, $3)", {join_id, group_id, now_iso()});
+  db_->exec("INSERT INTO joins(join_id, group_id, at) VALUES ($1, $2, $3)", {join_id, group_id, rules::now_iso()});
   // Guarded in SQL too: a seat is taken only while one is left.
   const std::int64_t seated =
       db_->exec("UPDATE evening_groups SET joined = joined + 1, seq = $1 WHERE group_id = $2 AND joined < seats", {r.seq, group_id})
           .affected();
   if (seated != 1)
     throw StoreError(0, "PostgreSQL: the group " + group_id + " changed under the writer lock", StoreError::Kind::Unavailable);
-  r.group.joined += 1;
-  r.group.seq = r.seq;
+  r.group = rules::joined_group(r.group, r.seq);
   r.created = true;
   tx.commit();
   return r;
@@ -1244,17 +977,11 @@ GroupResult PgStore::remove_group(const std::string& group_id) {
   Tx tx(*db_, Tx::Mode::Write);
   std::string status;
   auto g = read_group(group_id, &status);
-  if (!g || status != "active") {
-    r.error = err("not_found", "No group " + group_id + " is on the board.");
-    r.seq = tx.seq;
-    return r;
-  }
+  if (!g || status != "active") return rules::refused<GroupResult>(rules::no_group_on_board(group_id), tx.seq);
   archive_group(*g, "removed");
   r.seq = next_seq("group_remove", nullptr, "");
   db_->exec("UPDATE evening_groups SET status = 'removed', seq = $1 WHERE group_id = $2", {r.seq, group_id});
-  r.group = *g;
-  r.group.removed = true;
-  r.group.seq = r.seq;
+  r.group = rules::removed_group(*g, r.seq);
   tx.commit();
   return r;
 }
@@ -1263,7 +990,7 @@ void PgStore::reset_gatherings(const std::string& day, std::int64_t seq, int& si
   signups = groups = 0;
   std::set<std::string> sheets_touched;
   {
-    const Rows s = db_->exec("SELECT " OSB_PG_SIGNUP_COLUMNS " FROM signups WHERE day = $1 AND status = 'active'", {day});
+    const Rows s = db_->exec("SELECT " OSB_SIGNUP_COLUMNS " FROM signups WHERE day = $1 AND status = 'active'", {day});
     for (int i = 0; i < s.size(); ++i) {
       const LightningSignup x = signup_row(s, i);
       archive_signup(x, "reset");
@@ -1273,7 +1000,7 @@ void PgStore::reset_gatherings(const std::string& day, std::int64_t seq, int& si
     signups = s.size();
   }
   for (const auto& start : sheets_touched) touch_sheet(day, start, seq);
-  const Rows s = db_->exec("SELECT " OSB_PG_GROUP_COLUMNS " FROM evening_groups WHERE day = $1 AND status = 'active'", {day});
+  const Rows s = db_->exec("SELECT " OSB_GROUP_COLUMNS " FROM evening_groups WHERE day = $1 AND status = 'active'", {day});
   for (int i = 0; i < s.size(); ++i) archive_group(group_row(s, i), "reset");
   db_->exec("UPDATE evening_groups SET status = 'reset', seq = $1 WHERE day = $2 AND status = 'active'", {seq, day});
   groups = s.size();
@@ -1286,27 +1013,17 @@ InterestResult PgStore::add_interest(const std::string& claim_id, const std::str
   Tx tx(*db_, Tx::Mode::Write);
   auto cur = cell_of_claim(claim_id);
   const Rows prev = db_->exec("SELECT claim_id FROM interest WHERE interest_id = $1", {interest_id});
-  const bool seen = !prev.empty();
-  const std::string seen_claim = seen ? prev.text(0, 0) : std::string();
-  if (seen && seen_claim != claim_id) {
-    r.error = err("claim_id_reused", "This interest_id was already used for another session.");
-    r.seq = tx.seq;
-    return r;
-  }
-  if (!cur) {
-    r.error = err("not_found", "No session with claim_id " + claim_id + " is on the board.");
-    r.seq = tx.seq;
-    return r;
-  }
+  std::optional<std::string> seen_claim;
+  if (!prev.empty()) seen_claim = prev.text(0, 0);
+  if (auto e = rules::refuse_interest(seen_claim, claim_id, cur.has_value())) return rules::refused<InterestResult>(*e, tx.seq);
   r.cell = *cur;
-  if (seen) {
+  if (seen_claim) {
     r.seq = tx.seq;
     return r;  // counted once
   }
   r.seq = next_seq("interest", nullptr, claim_id);
-  db_->exec("INSERT INTO interest(interest_id, claim_id, at) VALUES ($1, $2, $3)", {interest_id, claim_id, now_iso()});
-  r.cell.interest += 1;
-  r.cell.seq = r.seq;
+  db_->exec("INSERT INTO interest(interest_id, claim_id, at) VALUES ($1, $2, $3)", {interest_id, claim_id, rules::now_iso()});
+  r.cell = rules::interested_cell(r.cell, r.seq);
   write_cell(r.cell);
   r.counted = true;
   tx.commit();
@@ -1314,57 +1031,23 @@ InterestResult PgStore::add_interest(const std::string& claim_id, const std::str
 }
 
 MoveResult PgStore::move(const std::string& claim_id, const CellKey& to, const LocalTime& now) {
+  if (auto e = rules::check_cell(event_, to)) return rules::refused<MoveResult>(*e, seq());
   MoveResult r;
-  if (!in_event(to)) {
-    r.error = err("not_found", "There is no slot " + to.day + " " + to.start + " in room " + to.room + ".");
-    r.seq = seq();
-    return r;
-  }
   Tx tx(*db_, Tx::Mode::Write);
   auto from = cell_of_claim(claim_id);
-  if (!from) {
-    r.error = err("not_found", "No session with claim_id " + claim_id + " is on the board.");
-    r.seq = tx.seq;
-    return r;
-  }
+  if (!from) return rules::refused<MoveResult>(rules::no_session(claim_id), tx.seq);
   r.from = *from;
   r.to = *read_cell(to);
-  if (r.to.key() == r.from.key()) {
-    r.error = err("invalid", "The session is already in room " + to.room + " at " + to.start + ".");
-  } else if (r.to.state == CellState::Claimed) {
-    r.error = err("taken", "Room " + to.room + " at " + to.start + " on " + to.day + " is already taken.");
-  } else if (r.to.state == CellState::Blocked) {
-    r.error = err("blocked", "Room " + to.room + " at " + to.start + " on " + to.day + " is blocked by staff.");
-  } else {
-    const int start_min = *parse_hhmm(to.start);
-    if (slot_phase(to.day, start_min, event_.find_slot(start_min)->end, now) == SlotPhase::Past)
-      r.error = err("past", "The slot " + to.day + " " + to.start + " has already ended.");
-  }
-  if (r.error) {
+  if ((r.error = rules::refuse_move(event_, r.from, r.to, now))) {
     r.seq = tx.seq;
     return r;
   }
   r.seq = next_seq("move", &to, claim_id);
-  Cell moved = r.to;
-  moved.state = CellState::Claimed;
-  moved.title = r.from.title;
-  moved.host = r.from.host;
-  moved.description = r.from.description;
-  moved.claim_id = r.from.claim_id;
-  moved.interest = r.from.interest;
-  moved.label.clear();
-  moved.moved_from_room = r.from.room;
-  moved.moved_from_start = r.from.start;
-  moved.moved_to_room.clear();
-  moved.moved_to_start.clear();
-  moved.seq = r.seq;
-  Cell left = open_cell(r.from.day, r.from.room, r.from.start, r.from.end, r.seq);
-  left.moved_to_room = to.room;
-  left.moved_to_start = to.start;
-  write_cell(left);  // first: the claim_id leaves its old cell before it holds the new one (unique index)
-  write_cell(moved);
-  r.from = left;
-  r.to = moved;
+  const auto cells = rules::move_cells(r.from, r.to, r.seq);
+  write_cell(cells.left);  // first: the claim_id leaves its old cell before it holds the new one (unique index)
+  write_cell(cells.moved);
+  r.from = cells.left;
+  r.to = cells.moved;
   tx.commit();
   return r;
 }

@@ -90,7 +90,6 @@ class PgStore final : public BoardStore {
  private:
   void create_schema();
   void seed();
-  bool in_event(const CellKey& key) const;
   std::int64_t next_seq(const char* kind, const CellKey* key, const std::string& claim_id);
   std::optional<Cell> read_cell(const CellKey& key);
   void write_cell(const Cell& c);
