@@ -197,27 +197,11 @@ TEST_CASE("after PostgreSQL restarts, the nodes reconnect: writes go on and a lo
   CHECK(has_claim(woken, "pg-after-restart-2"));
 }
 
-namespace {
-
-// Runs a shell command; returns its exit code and what it printed (stdout and stderr).
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  REQUIRE(p);
-  char buf[1024];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-}  // namespace
-
 TEST_CASE("openspace-node backup of a PostgreSQL board is a pg_dump that pg_restore brings back with its claims") {
   TwoNodes n;
   REQUIRE(n.a.post("/api/v1/claims", NodeHarness::claim_body("pg-backup-1", n.day, "A", "11:00"), n.a.token("room-a")).status == 201);
   const std::string node = OPENSPACE_BINARY_DIR "/app/node/openspace-node";
-  const auto [rc, out] = run(node + " backup --config '" + n.a.config_path() + "'");
+  const auto [rc, out] = run_command(node + " backup --config '" + n.a.config_path() + "'");
   REQUIRE_MESSAGE(rc == 0, out);
   const std::string file = out.substr(0, out.find('\n'));
   CHECK(file.size() > 5);
@@ -230,14 +214,14 @@ TEST_CASE("openspace-node backup of a PostgreSQL board is a pg_dump that pg_rest
   std::string base = n.conninfo.substr(0, n.conninfo.find(" options="));
   pg_test_server().run_sql(base, "CREATE DATABASE " + db);
   const std::string target = base.substr(0, base.find("dbname=")) + "dbname=" + db;
-  const auto [restore_rc, restore_out] = run("pg_restore --no-owner --dbname \"" + target + "\" '" + file + "'");
+  const auto [restore_rc, restore_out] = run_command("pg_restore --no-owner --dbname \"" + target + "\" '" + file + "'");
   CHECK_MESSAGE(restore_rc == 0, restore_out);
-  const auto [q_rc, q_out] = run("psql -At \"" + target + "\" -c \"SELECT claim_id FROM " + schema + ".claims\"");
+  const auto [q_rc, q_out] = run_command("psql -At \"" + target + "\" -c \"SELECT claim_id FROM " + schema + ".claims\"");
   CHECK(q_rc == 0);
   CHECK(q_out.find("pg-backup-1") != std::string::npos);
 
   // The morning reset takes one first, too.
-  const auto [mr_rc, mr_out] = run(node + " morning-reset --config '" + n.a.config_path() + "' --day " + n.day);
+  const auto [mr_rc, mr_out] = run_command(node + " morning-reset --config '" + n.a.config_path() + "' --day " + n.day);
   CHECK(mr_rc == 0);
   CHECK(mr_out.find(".dump") != std::string::npos);
 }

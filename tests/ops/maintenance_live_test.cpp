@@ -21,18 +21,10 @@ struct Run {
   std::string out;
 };
 
-// Runs `openspace-node <args>` and returns its exit code and stdout.
+// Runs `openspace-node <args>` and returns its exit code and output.
 Run node_cli(const std::string& args) {
-  const std::string cmd = OPENSPACE_BINARY_DIR "/app/node/openspace-node " + args + " 2>&1";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  char buf[1024];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  const auto [rc, out] = osb::test::node_cli(args);
+  return Run{rc, out};
 }
 
 test::NodeOptions options() {

@@ -126,6 +126,24 @@ inline std::string write_node_config(const TempDir& dir, NodeOptions& o, std::ma
   return dir.write("node.toml", node);
 }
 
+// Runs a shell command; returns its exit code (-1 when it did not exit) and what it printed on
+// stdout and stderr.
+inline std::pair<int, std::string> run_command(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return {-1, "popen failed: " + cmd};
+  char buf[1024];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// `openspace-node <args>` of this build, through run_command.
+inline std::pair<int, std::string> node_cli(const std::string& args) {
+  return run_command(OPENSPACE_BINARY_DIR "/app/node/openspace-node " + args);
+}
+
 // A blocking HTTP call to 127.0.0.1:port. `token` adds Authorization: Bearer.
 inline HttpReply http_call(int port, const std::string& method, const std::string& path, const std::string& body = "",
                            const std::string& token = "", httplib::Headers headers = {}) {

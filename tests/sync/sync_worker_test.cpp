@@ -342,18 +342,6 @@ TEST_CASE("the heartbeat headers reach GET /api/v1/kiosks") {
 }
 
 namespace {
-// Runs `openspace-node <args>`; returns its exit code and what it printed.
-std::pair<int, std::string> node_cli(const std::string& args) {
-  const std::string cmd = OPENSPACE_BINARY_DIR "/app/node/openspace-node " + args + " 2>&1";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  char buf[1024];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 // Staff changes (announcements) until the node's seq is `target`.
 void advance_to(NodeHarness& node, std::int64_t target) {
