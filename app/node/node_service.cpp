@@ -741,10 +741,7 @@ struct Service : http::Handler {
       send_error(res, 500, "internal", "The node hit an unexpected error.");
       call.deferred = false;
     }
-    if (call.publish_after > 0) {
-      std::int64_t seen = written_seq.load();
-      while (seen < call.publish_after && !written_seq.compare_exchange_weak(seen, call.publish_after)) {}
-    }
+    if (call.publish_after > 0) note_written(call.publish_after);
     if (!call.deferred) done(std::move(res));
     if (call.publish_after > 0) hub.publish(call.publish_after);
   }
@@ -836,12 +833,22 @@ struct Service : http::Handler {
     return snap;
   }
 
-  // Runs a write under the in-process writer lock and wakes long-polls after it committed.
+  // Runs a write under the in-process writer lock (long-polls are woken after its answer). The
+  // seq it saw, also for a replay or a refusal, is the least the next board read of this process
+  // shows: with another node process over the same board, that seq may be one this process has
+  // not been told of yet.
   template <class F>
   auto write(F&& f) {
     std::lock_guard lk(write_mutex);
     auto store = pool.acquire();
-    return f(*store);
+    auto result = f(*store);
+    note_written(result.seq);
+    return result;
+  }
+  void note_written(std::int64_t seq) {
+    std::int64_t seen = written_seq.load();
+    while (seen < seq && !written_seq.compare_exchange_weak(seen, seq)) {
+    }
   }
 
   void add_routes();
@@ -1092,6 +1099,26 @@ void get_session(Service& s, Call& c) {
 
 Json cell_answer(const Cell& cell, std::int64_t seq) { return Json{{"cell", json::encode(cell)}, {"seq", seq}}; }
 
+// An attempt reserved in a rate limiter, given back unless kept: a replay is not an attempt,
+// and neither is a request the database could not answer (503: the kiosk sends the same one
+// again, so a failover does not use up its minute).
+class Attempt {
+ public:
+  Attempt(ClaimLimiter& limiter, std::string who, std::uint64_t ticket) : limiter_(limiter), who_(std::move(who)), ticket_(ticket) {}
+  ~Attempt() {
+    if (!kept_) limiter_.give_back(who_, ticket_);
+  }
+  Attempt(const Attempt&) = delete;
+  Attempt& operator=(const Attempt&) = delete;
+  void keep() { kept_ = true; }
+
+ private:
+  ClaimLimiter& limiter_;
+  std::string who_;
+  std::uint64_t ticket_;
+  bool kept_ = false;
+};
+
 void post_claim(Service& s, Call& c) {
   auto decoded = json::decode_claim_request(c.req.body);
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
@@ -1100,7 +1127,7 @@ void post_claim(Service& s, Call& c) {
   // Rate limit per token; idempotent replays are not attempts.
   const std::string who = c.caller.role == Caller::Role::Kiosk ? "kiosk:" + c.caller.kiosk_id
                                                                 : "staff:" + std::to_string(c.caller.staff_session);
-  std::uint64_t ticket = 0;
+  std::optional<Attempt> attempt;
   if (const auto rsv = s.limiter.reserve(who); rsv.wait_s > 0) {
     const long long wait = rsv.wait_s;
     std::optional<Cell> held;
@@ -1116,12 +1143,12 @@ void post_claim(Service& s, Call& c) {
                         "Too many claims from this kiosk; try again in " + std::to_string(wait) + " seconds.");
     }
   } else {
-    ticket = rsv.ticket;
+    attempt.emplace(s.limiter, who, rsv.ticket);
   }
 
   const auto now = s.now();
   ClaimResult r = s.write([&](BoardStore& store) { return store.claim(claim, now); });
-  if (r.outcome == ClaimOutcome::Replayed && ticket != 0) s.limiter.give_back(who, ticket);
+  if (attempt && r.outcome != ClaimOutcome::Replayed) attempt->keep();
   switch (r.outcome) {
     case ClaimOutcome::Created:
       c.publish_after = r.seq;
@@ -1252,17 +1279,17 @@ std::string caller_key(const Call& c) {
   return c.caller.role == Caller::Role::Kiosk ? "kiosk:" + c.caller.kiosk_id : "staff:" + std::to_string(c.caller.staff_session);
 }
 
-// Reserves one of the 30 attempts a minute of `kind` for this token; false (and a 429 sent) when
-// none is left. `ticket` names the attempt to give back when it turns out to be a replay.
-bool reserve_action(Service& s, Call& c, const char* kind, std::uint64_t& ticket) {
-  const auto rsv = s.action_limiter.reserve(std::string(kind) + ":" + caller_key(c));
+// Reserves one of the 30 attempts a minute of `kind` for this token; nullopt (and a 429 sent)
+// when none is left. The attempt counts only once kept (a new row was made).
+std::optional<Attempt> reserve_action(Service& s, Call& c, const char* kind) {
+  const std::string who = std::string(kind) + ":" + caller_key(c);
+  const auto rsv = s.action_limiter.reserve(who);
   if (rsv.wait_s > 0) {
     c.res.set_header("Retry-After", std::to_string(rsv.wait_s));
     send_error(c.res, 429, "rate_limited", "Too many requests from this kiosk; try again in " + std::to_string(rsv.wait_s) + " seconds.");
-    return false;
+    return std::nullopt;
   }
-  ticket = rsv.ticket;
-  return true;
+  return std::optional<Attempt>(std::in_place, s.action_limiter, who, rsv.ticket);
 }
 
 Json signup_answer(const SignupResult& r) {
@@ -1272,11 +1299,11 @@ Json signup_answer(const SignupResult& r) {
 void post_lightning(Service& s, Call& c) {
   auto decoded = json::decode_signup_request(c.req.body);
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
-  std::uint64_t ticket = 0;
-  if (!reserve_action(s, c, "lightning", ticket)) return;
+  auto attempt = reserve_action(s, c, "lightning");
+  if (!attempt) return;
   const auto now = s.now();
   SignupResult r = s.write([&](BoardStore& store) { return store.sign_up(std::get<LightningSignup>(decoded), now); });
-  if (!r.created) s.action_limiter.give_back("lightning:" + caller_key(c), ticket);
+  if (r.created) attempt->keep();
   if (r.error) {
     if (r.error->code == "full" || r.error->code == "closed") ++s.metrics.signups_refused;
     const int st = status_of(*r.error);
@@ -1313,11 +1340,11 @@ Json group_answer(const GroupResult& r) { return Json{{"group", json::encode(r.g
 void post_group(Service& s, Call& c) {
   auto decoded = json::decode_group_request(c.req.body);
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
-  std::uint64_t ticket = 0;
-  if (!reserve_action(s, c, "group", ticket)) return;
+  auto attempt = reserve_action(s, c, "group");
+  if (!attempt) return;
   const auto now = s.now();
   GroupResult r = s.write([&](BoardStore& store) { return store.create_group(std::get<Group>(decoded), now); });
-  if (!r.created) s.action_limiter.give_back("group:" + caller_key(c), ticket);
+  if (r.created) attempt->keep();
   if (r.error) {
     const int st = status_of(*r.error);
     if (st == 409) return send_error(c.res, 409, r.error->code, r.error->message, Json{{"group", json::encode(r.group)}});
@@ -1333,11 +1360,11 @@ void post_group(Service& s, Call& c) {
 void post_group_join(Service& s, Call& c) {
   auto decoded = json::decode_id_request(c.req.body, "join_id");
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
-  std::uint64_t ticket = 0;
-  if (!reserve_action(s, c, "join", ticket)) return;
+  auto attempt = reserve_action(s, c, "join");
+  if (!attempt) return;
   const std::string& id = c.params.at(0);
   GroupResult r = s.write([&](BoardStore& store) { return store.join_group(id, std::get<std::string>(decoded)); });
-  if (!r.created) s.action_limiter.give_back("join:" + caller_key(c), ticket);
+  if (r.created) attempt->keep();
   if (r.error) {
     if (r.error->code == "full") ++s.metrics.joins_refused;
     const int st = status_of(*r.error);
@@ -1364,11 +1391,11 @@ void delete_group(Service& s, Call& c) {
 void post_interest(Service& s, Call& c) {
   auto decoded = json::decode_id_request(c.req.body, "interest_id");
   if (auto* e = std::get_if<Error>(&decoded)) return send_error(c.res, 400, *e);
-  std::uint64_t ticket = 0;
-  if (!reserve_action(s, c, "interest", ticket)) return;
+  auto attempt = reserve_action(s, c, "interest");
+  if (!attempt) return;
   const std::string& id = c.params.at(0);
   InterestResult r = s.write([&](BoardStore& store) { return store.add_interest(id, std::get<std::string>(decoded)); });
-  if (!r.counted) s.action_limiter.give_back("interest:" + caller_key(c), ticket);
+  if (r.counted) attempt->keep();
   if (r.error) return send_error(c.res, status_of(*r.error), *r.error);
   if (r.counted) {
     c.publish_after = r.seq;

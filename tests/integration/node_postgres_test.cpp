@@ -197,6 +197,25 @@ TEST_CASE("after PostgreSQL restarts, the nodes reconnect: writes go on and a lo
   CHECK(has_claim(woken, "pg-after-restart-2"));
 }
 
+TEST_CASE("claims answered 503 while the database is down do not use up the kiosk's 30 a minute") {
+  TwoNodes n;
+  pg_test_server().stop();
+  int unavailable = 0;
+  for (int i = 0; i < 35; ++i)
+    unavailable += n.a.post("/api/v1/claims", NodeHarness::claim_body("pg-down-" + std::to_string(i), n.day, "C", "11:00"),
+                            n.a.token("kiosk-7"))
+                       .status == 503;
+  pg_test_server().start();
+  CHECK(unavailable == 35);
+  // Back up: the kiosk's next claim is taken, not 429 (as it would be after 35 counted attempts).
+  int status = 0;
+  CHECK(eventually([&] {
+    status = n.a.post("/api/v1/claims", NodeHarness::claim_body("pg-down-0", n.day, "C", "11:00"), n.a.token("kiosk-7")).status;
+    return status != 503;
+  }));
+  CHECK(status == 201);
+}
+
 TEST_CASE("openspace-node backup of a PostgreSQL board is a pg_dump that pg_restore brings back with its claims") {
   TwoNodes n;
   REQUIRE(n.a.post("/api/v1/claims", NodeHarness::claim_body("pg-backup-1", n.day, "A", "11:00"), n.a.token("room-a")).status == 201);

@@ -51,8 +51,8 @@ class PgTestServer {
       error_ = "initdb failed: see " + dir_ + "/initdb.log";
       return;
     }
-    if (!run(bin_ + "/pg_ctl -D " + data + " -l " + dir_ + "/server.log -o \"-p " + std::to_string(port_) + " -k " + dir_ +
-             " -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200\" -w start >/dev/null")) {
+    options_ = "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200";
+    if (!run(bin_ + "/pg_ctl -D " + data + " -l " + dir_ + "/server.log -o \"" + options_ + "\" -w start >/dev/null")) {
       error_ = "pg_ctl start failed: see " + dir_ + "/server.log";
       return;
     }
@@ -82,6 +82,19 @@ class PgTestServer {
     check();
     if (!run(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -m fast -w restart >/dev/null"))
       throw std::runtime_error("PostgreSQL test server: pg_ctl restart failed: see " + dir_ + "/server.log");
+  }
+
+  // Stops the server (fast: every connection is dropped) until start().
+  void stop() {
+    check();
+    if (!run(bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop >/dev/null"))
+      throw std::runtime_error("PostgreSQL test server: pg_ctl stop failed: see " + dir_ + "/server.log");
+  }
+  // Starts it again after stop(), with the same options and port.
+  void start() {
+    check();
+    if (!run(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -o \"" + options_ + "\" -w start >/dev/null"))
+      throw std::runtime_error("PostgreSQL test server: pg_ctl start failed: see " + dir_ + "/server.log");
   }
 
   // Runs one statement on its own connection; throws with the server's message on failure.
@@ -128,6 +141,7 @@ class PgTestServer {
   }
 
   std::string bin_, dir_, error_;
+  std::string options_;  // the server's command-line options (port, socket folder, settings)
   bool as_root_ = false;
   bool started_ = false;
   int port_ = 0;
