@@ -476,6 +476,9 @@ struct Service : http::Handler {
   // in `sessions`.
   bool shared_sessions = false;
   std::thread watcher;
+  std::mutex db_log_mutex;
+  Clock::time_point db_log_last{};
+  std::uint64_t db_log_skipped = 0;
   std::atomic<bool> stopping{false};
   std::mutex run_mutex;
   bool run_entered = false;
@@ -727,7 +730,7 @@ struct Service : http::Handler {
     try {
       d.route->handler(call);
     } catch (const StoreError& e) {
-      std::fprintf(stderr, "openspace-node: database error on %s: %s\n", d.route->name.c_str(), e.what());
+      log_database_error(d.route->name, e);
       if (e.in_doubt())  // after COMMIT was sent: saved or not, the same request again replays
         send_error(res, 503, "unavailable",
                    "The board's database did not confirm this change; send it again (the same id is not counted twice).");
@@ -744,6 +747,24 @@ struct Service : http::Handler {
     if (call.publish_after > 0) note_written(call.publish_after);
     if (!call.deferred) done(std::move(res));
     if (call.publish_after > 0) hub.publish(call.publish_after);
+  }
+
+  // One line per database error, but while the database is away (a failover: every request
+  // fails alike) at most one a second, with the number of the ones not written.
+  void log_database_error(const std::string& route, const StoreError& e) {
+    std::lock_guard lk(db_log_mutex);
+    const auto now = Clock::now();
+    if (e.is_unavailable() && now - db_log_last < std::chrono::seconds(1)) {
+      ++db_log_skipped;
+      return;
+    }
+    if (db_log_skipped > 0)
+      std::fprintf(stderr, "openspace-node: database error on %s: %s (and %llu more since the last such line)\n",
+                   route.c_str(), e.what(), static_cast<unsigned long long>(db_log_skipped));
+    else
+      std::fprintf(stderr, "openspace-node: database error on %s: %s\n", route.c_str(), e.what());
+    db_log_last = now;
+    db_log_skipped = 0;
   }
 
   http::Response protocol_error(int status, const std::string& code, const std::string& message) override {
