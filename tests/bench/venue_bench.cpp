@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/epoll_client.hpp"
 #include "support/node_harness.hpp"
 
 namespace {
@@ -205,15 +206,10 @@ class Loop {
 
   void flush(std::size_t idx) {
     Client& c = clients_[idx];
-    while (c.sent < c.out.size()) {
-      const ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        c.sent += static_cast<std::size_t>(n);
-        continue;
-      }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-      reopen(idx);
-      return;
+    switch (osb::test::send_pending(c.fd, c.out, c.sent)) {
+      case osb::test::SendState::Again: return;
+      case osb::test::SendState::Failed: reopen(idx); return;
+      case osb::test::SendState::Done: break;
     }
   }
 
