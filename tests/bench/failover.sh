@@ -9,7 +9,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${1:-5}"
-build="${2:-$root/build}"
+build="$(cd "${2:-$root/build}" && pwd)"
 [[ "$runs" =~ ^[0-9]+$ && "$runs" -ge 1 ]] || { echo "usage: $0 [RUNS] [BUILD_DIR]" >&2; exit 2; }
 if [[ "${NO_BUILD:-}" != 1 ]]; then
   cmake --build "$build" -j2 --target test_failover openspace-node >/dev/null

@@ -11,6 +11,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build}"
 quick="${2:-}"
 if [[ "$build" == "--quick" ]]; then quick="--quick"; build="$root/build"; fi
+build="$(cd "$build" && pwd)"
 command -v wrk >/dev/null || { echo "standby bench: wrk is missing (scripts/setup installs it)" >&2; exit 1; }
 ninja -C "$build" -j2 node_bench openspace-node osb-test-cluster test_failover >/dev/null
 args=(--pollers 500 --wrk-seconds 10)
@@ -25,8 +26,12 @@ echo "## SQLite (the default)"
 echo "## PostgreSQL with a synchronous standby (Patroni, etcd)"
 coproc CLUSTER { exec "$build/tests/failover/osb-test-cluster"; }
 cluster_pid=$CLUSTER_PID
-exec {to_cluster}>&"${CLUSTER[1]}"
-trap 'exec {to_cluster}>&-; wait "$cluster_pid" 2>/dev/null || true' EXIT
+# SIGTERM makes it tear the cluster down (processes and data folders); wait until it has.
+stop_cluster() {
+  kill -TERM "$cluster_pid" 2>/dev/null || true
+  while kill -0 "$cluster_pid" 2>/dev/null; do sleep 0.2; done
+}
+trap stop_cluster EXIT
 conninfo=""
 while IFS= read -r -u "${CLUSTER[0]}" line; do
   echo "$line"
@@ -34,8 +39,7 @@ while IFS= read -r -u "${CLUSTER[0]}" line; do
 done
 [[ -n "$conninfo" ]] || { echo "standby bench: the cluster did not come up" >&2; exit 1; }
 "$build/tests/integration/node_bench" "${args[@]}" --postgres "$conninfo"
-exec {to_cluster}>&-
-wait "$cluster_pid" || true
+stop_cluster
 trap - EXIT
 
 echo "## Failover, $runs runs"
