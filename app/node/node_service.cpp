@@ -391,6 +391,7 @@ struct Caller {
   std::string kiosk_id;             // for kiosk tokens
   std::string token;                // the bearer token as sent (never logged; wiped when done)
   std::uint64_t staff_session = 0;  // StaffSessions' number for a staff token
+  bool unverified = false;          // a token not looked up yet (see Service::identify)
   Caller() = default;
   Caller(const Caller&) = default;
   Caller& operator=(const Caller&) = default;
@@ -518,7 +519,10 @@ struct Service : http::Handler {
 
   // [SECTION] Impl: identification
 
-  Caller identify(const http::Request& req) {
+  // `on_io_thread`: a staff session kept in the database (PostgreSQL) is not looked up there (a
+  // query must not stall a socket thread); the caller is then `unverified`, and the worker
+  // identifies it again before the handler runs.
+  Caller identify(const http::Request& req, bool on_io_thread) {
     Caller c;
     const std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("Bearer ", 0) != 0) return c;
@@ -529,11 +533,14 @@ struct Service : http::Handler {
         c.role = Caller::Role::Kiosk;
         c.kiosk_id = id;
       }
-    if (c.role == Caller::Role::None)
-      if (const std::uint64_t id = find_staff_session(c.token)) {
+    if (c.role == Caller::Role::None) {
+      if (on_io_thread && shared_sessions) {
+        c.unverified = true;
+      } else if (const std::uint64_t id = find_staff_session(c.token)) {
         c.role = Caller::Role::Staff;
         c.staff_session = id;
       }
+    }
     return c;
   }
 
@@ -626,7 +633,7 @@ struct Service : http::Handler {
     return d;
   }
 
-  Decision decide(const http::Request& req) {
+  Decision decide(const http::Request& req, bool on_io_thread) {
     Decision d;
     if (req.path.size() > kMaxPath)
       return answered(std::move(d), "too long", "", [](http::Response& r) { send_error(r, 414, "too_long", "The address is too long."); });
@@ -657,10 +664,10 @@ struct Service : http::Handler {
         send_error(r, 405, "method_not_allowed", printable(req.method, 16) + " is not allowed here; use " + allowed + ".");
       });
     }
-    d.caller = identify(req);
+    d.caller = identify(req, on_io_thread);
     const std::string who = d.caller.role == Caller::Role::Staff ? "staff" : d.caller.kiosk_id;
     const std::string label = d.route->name;
-    if (d.route->access != Access::Anyone) {
+    if (d.route->access != Access::Anyone && !d.caller.unverified) {
       if (d.caller.role == Caller::Role::None) {
         const bool none = d.caller.token.empty();
         return answered(std::move(d), label, who, [none](http::Response& r) {
@@ -687,7 +694,7 @@ struct Service : http::Handler {
   // [SECTION] Impl: http::Handler
 
   http::Admission admit(const http::Request& head) override {
-    Decision d = decide(head);
+    Decision d = decide(head, /*on_io_thread=*/true);
     http::Admission a;
     if (d.answer) {
       a.answer = std::move(d.answer);
@@ -721,7 +728,17 @@ struct Service : http::Handler {
   // Runs the route on a worker; any escaped error becomes the contract's JSON error, never a
   // bare 500 page.
   void handle(http::Request req, http::Responder done) override {
-    Decision d = decide(req);  // cheap, and a staff session may have expired meanwhile
+    // Again on the worker: a staff session may have expired meanwhile, and one kept in the
+    // database is looked up here.
+    Decision d;
+    try {
+      d = decide(req, /*on_io_thread=*/false);
+    } catch (const StoreError& e) {
+      log_database_error("staff session", e);
+      http::Response res;
+      send_error(res, 503, "unavailable", "The board's database cannot be used right now; try again shortly.");
+      return done(std::move(res));
+    }
     if (d.answer) return done(std::move(*d.answer));
     http::Response res;
     res.label = d.route->name;

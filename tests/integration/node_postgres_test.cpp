@@ -222,6 +222,22 @@ TEST_CASE("claims answered 503 while the database is down do not use up the kios
   CHECK(status == 201);
 }
 
+TEST_CASE("with the database away, a token that is not a kiosk's is looked up on a worker: the board still comes from memory, staff routes answer 503") {
+  TwoNodes n;
+  const std::string staff = n.a.staff_token();
+  REQUIRE(n.a.get("/api/v1/board").status == 200);  // the board's answer is cached now
+  pg_test_server().stop();
+  const auto board = n.a.get("/api/v1/board", staff);
+  CHECK(board.status == 200);
+  CHECK(n.a.get("/api/v1/board", std::string(64, 'e')).status == 200);
+  const auto blocked = n.a.put("/api/v1/cells/" + n.day + "/A/14:00/block", R"({"label":"Sponsor"})", staff);
+  pg_test_server().start();
+  CHECK(blocked.status == 503);
+  CHECK(blocked.error() == "unavailable");
+  // Back: the same session works again.
+  CHECK(eventually([&] { return n.a.put("/api/v1/cells/" + n.day + "/A/14:00/block", R"({"label":"Sponsor"})", staff).status == 200; }));
+}
+
 TEST_CASE("openspace-node backup of a PostgreSQL board is a pg_dump that pg_restore brings back with its claims") {
   TwoNodes n;
   REQUIRE(n.a.post("/api/v1/claims", NodeHarness::claim_body("pg-backup-1", n.day, "A", "11:00"), n.a.token("room-a")).status == 201);
